@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the machine packages and the Python environment. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+dpkg -s libpango-1.0-0 >/dev/null 2>&1 || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
+dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need_apt+=(fonts-dejavu-core)
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "missing system packages: ${need_apt[*]} (install them as root)" >&2
+    exit 1
+  fi
+fi
+
+command -v uv >/dev/null 2>&1 || python3 -m pip install -q uv
+uv sync --frozen -q

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every check: lint, types, and the whole test suite on SQLite and on PostgreSQL.
+# Installs what it needs first, so it works from a clean clone on a fresh machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/bootstrap.sh
+
+echo "== ruff"
+uv run ruff check src tests bench
+echo "== mypy (strict on kyphoplan.clinical)"
+uv run mypy
+
+echo "== tests on SQLite"
+uv run pytest -q -p no:cacheprovider "$@"
+
+if [ -z "${KYPHOPLAN_SKIP_POSTGRES:-}" ]; then
+  echo "== tests on PostgreSQL"
+  DATABASE_URL="${TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/postgres}" \
+    uv run pytest -q -p no:cacheprovider -m "not clinical_only" "$@"
+fi

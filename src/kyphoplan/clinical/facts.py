@@ -1,0 +1,385 @@
+"""Patient facts: the contract's input, parsed and validated.
+
+`parse_facts` turns the JSON object of `plan-contract.md` into `PatientFacts`
+or raises `FactsError` naming the first offending field (dotted path). Nothing
+here guesses: an unknown field, a wrong type or an impossible value is an
+error, so a typo never silently drops a fact the plan depends on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from kyphoplan.clinical.model import Language, Protocol
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class FactsError(ValueError):
+    """Invalid patient facts. `field` is the dotted path of the offending field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class Diabetes(StrEnum):
+    NONE = "none"
+    TYPE1 = "type1"
+    TYPE2 = "type2"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class Sedation(StrEnum):
+    NONE = "none"
+    LOCAL = "local"
+    MINIMAL = "minimal"
+    MODERATE = "moderate"
+    DEEP = "deep"
+    GENERAL = "general"
+
+
+class AspirinIndication(StrEnum):
+    PRIMARY = "primary-prevention"
+    SECONDARY = "secondary-prevention"
+    UNKNOWN = "unknown"
+
+
+class RangeBound(StrEnum):
+    UPPER = "upper"
+    LOWER = "lower"
+
+
+class FastingPolicy(StrEnum):
+    MIDNIGHT = "midnight"  # source document default
+    ASA = "asa-2017-2023"
+
+
+class Glp1Policy(StrEnum):
+    MULTISOCIETY_2024 = "multisociety-2024"  # default
+    ASA_2023 = "asa-2023"
+
+
+class MetforminPolicy(StrEnum):
+    ACR = "acr"  # default
+    FDA_2016 = "fda-2016"
+
+
+class ContrastPolicy(StrEnum):
+    ACR_MANUAL = "acr-manual"  # default: propose the ACR elective regimen
+    ACR_AAAAI_2025 = "acr-aaaai-2025"
+
+
+@dataclass(frozen=True)
+class Policies:
+    """Practice choices where sources disagree (REFERENCE.md "policy")."""
+
+    range_bound: RangeBound = RangeBound.UPPER
+    fasting: FastingPolicy = FastingPolicy.MIDNIGHT
+    glp1: Glp1Policy = Glp1Policy.MULTISOCIETY_2024
+    metformin: MetforminPolicy = MetforminPolicy.ACR
+    contrast: ContrastPolicy = ContrastPolicy.ACR_MANUAL
+    consult_lead_days: int = 7  # source document: ask the prescriber a week before
+    radiologist_notice_days: int = 3  # source document: "a few days before"
+
+    def as_pairs(self) -> tuple[tuple[str, str], ...]:
+        return (
+            ("range_bound", self.range_bound.value),
+            ("fasting", self.fasting.value),
+            ("glp1", self.glp1.value),
+            ("metformin", self.metformin.value),
+            ("contrast", self.contrast.value),
+            ("consult_lead_days", str(self.consult_lead_days)),
+            ("radiologist_notice_days", str(self.radiologist_notice_days)),
+        )
+
+
+@dataclass(frozen=True)
+class Procedure:
+    start: datetime  # aware, converted to the practice time zone
+    timezone: str
+    levels: tuple[str, ...] = ()
+    sedation: Sedation = Sedation.MODERATE
+
+
+@dataclass(frozen=True)
+class Patient:
+    age: int | None = None
+    sex: Sex = Sex.UNKNOWN
+    weight_kg: float | None = None
+    height_cm: float | None = None
+    smoker: bool | None = None
+    diabetes: Diabetes = Diabetes.UNKNOWN
+    aspirin_indication: AspirinIndication = AspirinIndication.UNKNOWN
+    hypoglycemia_history: bool = False
+    liver_disease: bool = False
+    acute_kidney_injury: bool = False
+    heart_failure: bool = False
+    alcohol_excess: bool = False
+    gi_symptoms: bool = False
+    has_escort: bool | None = None
+
+
+@dataclass(frozen=True)
+class Labs:
+    egfr: float | None = None
+    creatinine_clearance: float | None = None
+    serum_creatinine_mg_dl: float | None = None
+    inr: float | None = None
+    platelets_10e9_per_l: float | None = None
+    on_dialysis: bool = False
+
+
+@dataclass(frozen=True)
+class PatientFacts:
+    as_of: datetime
+    procedure: Procedure
+    patient: Patient = field(default_factory=Patient)
+    medications: tuple[str, ...] = ()
+    allergies: tuple[str, ...] = ()
+    labs: Labs = field(default_factory=Labs)
+    protocol: Protocol = Protocol.SIR_2019
+    language: Language = Language.EN
+    policies: Policies = field(default_factory=Policies)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.procedure.timezone)
+
+
+_LEVEL = re.compile(r"^(C[1-7]|T(1[0-2]|[1-9])|L[1-5]|S1)$")
+
+# (min, max) plausible values; outside them the value is impossible, not unusual.
+_PATIENT_NUMBERS: dict[str, tuple[float, float]] = {
+    "age": (0, 130),
+    "weight_kg": (20, 400),
+    "height_cm": (90, 250),
+}
+_LAB_NUMBERS: dict[str, tuple[float, float]] = {
+    "egfr": (0, 200),
+    "creatinine_clearance": (0, 250),
+    "serum_creatinine_mg_dl": (0.1, 25),
+    "inr": (0.5, 15),
+    "platelets_10e9_per_l": (0, 2000),
+}
+_PATIENT_FLAGS = (
+    "smoker",
+    "hypoglycemia_history",
+    "liver_disease",
+    "acute_kidney_injury",
+    "heart_failure",
+    "alcohol_excess",
+    "gi_symptoms",
+    "has_escort",
+)
+_TOP_FIELDS = {
+    "as_of",
+    "procedure",
+    "patient",
+    "medications",
+    "allergies",
+    "labs",
+    "protocol",
+    "language",
+    "policies",
+}
+
+
+def _object(value: Any, path: str) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise FactsError(path, "must be an object")
+    return value
+
+
+def _no_unknown(obj: Mapping[str, Any], allowed: set[str] | tuple[str, ...], path: str) -> None:
+    for key in obj:
+        if key not in allowed:
+            where = f"{path}.{key}" if path else key
+            raise FactsError(where, "unknown field (check the spelling)")
+
+
+def _datetime(value: Any, path: str) -> datetime:
+    if not isinstance(value, str):
+        raise FactsError(path, "must be an ISO 8601 date-time string with a UTC offset")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise FactsError(path, f"not a valid ISO 8601 date-time: {value!r}") from None
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise FactsError(path, "needs a UTC offset, for example 2026-12-14T08:00:00-08:00")
+    return parsed
+
+
+def _number(value: Any, path: str, bounds: tuple[float, float]) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise FactsError(path, "must be a number")
+    low, high = bounds
+    if not low <= value <= high:
+        raise FactsError(path, f"impossible value {value} (expected {low:g} to {high:g})")
+    return float(value)
+
+
+def _choice(enum: type[E], value: Any, path: str) -> E:
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum)
+        raise FactsError(path, f"must be one of: {allowed}") from None
+
+
+def _bool(value: Any, path: str) -> bool:
+    if not isinstance(value, bool):
+        raise FactsError(path, "must be true or false")
+    return value
+
+
+def _lines(value: Any, path: str) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise FactsError(path, "must be a list of text lines")
+    lines: list[str] = []
+    for index, item in enumerate(value):
+        if not isinstance(item, str):
+            raise FactsError(f"{path}[{index}]", "must be text")
+        if not item.strip():
+            raise FactsError(f"{path}[{index}]", "is empty")
+        if len(item) > 500:
+            raise FactsError(f"{path}[{index}]", "is longer than 500 characters")
+        lines.append(item)
+    return tuple(lines)
+
+
+def _procedure(raw: Any, as_of: datetime) -> Procedure:
+    obj = _object(raw, "procedure")
+    _no_unknown(obj, ("start", "timezone", "levels", "sedation"), "procedure")
+    if "timezone" not in obj:
+        raise FactsError("procedure.timezone", "is required (an IANA name such as America/Los_Angeles)")
+    tz_name = obj["timezone"]
+    if not isinstance(tz_name, str) or not tz_name:
+        raise FactsError("procedure.timezone", "must be an IANA time zone name")
+    try:
+        zone = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise FactsError("procedure.timezone", f"unknown time zone {tz_name!r}") from None
+    if "start" not in obj:
+        raise FactsError("procedure.start", "is required")
+    start = _datetime(obj["start"], "procedure.start").astimezone(zone)
+    if start <= as_of:
+        raise FactsError("procedure.start", "is not after as_of (a plan needs a future procedure)")
+    levels: tuple[str, ...] = ()
+    if "levels" in obj:
+        raw_levels = obj["levels"]
+        if not isinstance(raw_levels, list):
+            raise FactsError("procedure.levels", "must be a list such as [\"T12\", \"L1\"]")
+        for index, level in enumerate(raw_levels):
+            if not isinstance(level, str) or not _LEVEL.match(level.strip().upper()):
+                raise FactsError(f"procedure.levels[{index}]", f"not a vertebral level: {level!r}")
+        levels = tuple(str(level).strip().upper() for level in raw_levels)
+    sedation = Sedation.MODERATE
+    if "sedation" in obj:
+        sedation = _choice(Sedation, obj["sedation"], "procedure.sedation")
+    return Procedure(start=start, timezone=tz_name, levels=levels, sedation=sedation)
+
+
+def _patient(raw: Any) -> Patient:
+    obj = _object(raw, "patient")
+    allowed = (*_PATIENT_NUMBERS, *_PATIENT_FLAGS, "sex", "diabetes", "aspirin_indication")
+    _no_unknown(obj, allowed, "patient")
+    values: dict[str, Any] = {}
+    for name, bounds in _PATIENT_NUMBERS.items():
+        if obj.get(name) is not None:
+            number = _number(obj[name], f"patient.{name}", bounds)
+            values[name] = int(number) if name == "age" else number
+    if "age" in obj and isinstance(obj["age"], float) and not obj["age"].is_integer():
+        raise FactsError("patient.age", "must be whole years")
+    for name in _PATIENT_FLAGS:
+        if obj.get(name) is not None:
+            values[name] = _bool(obj[name], f"patient.{name}")
+    if "sex" in obj:
+        values["sex"] = _choice(Sex, obj["sex"], "patient.sex")
+    if "diabetes" in obj:
+        value = obj["diabetes"]
+        values["diabetes"] = (
+            (Diabetes.TYPE2 if value else Diabetes.NONE)
+            if isinstance(value, bool)
+            else _choice(Diabetes, value, "patient.diabetes")
+        )
+    if "aspirin_indication" in obj:
+        values["aspirin_indication"] = _choice(
+            AspirinIndication, obj["aspirin_indication"], "patient.aspirin_indication"
+        )
+    return Patient(**values)
+
+
+def _labs(raw: Any) -> Labs:
+    obj = _object(raw, "labs")
+    _no_unknown(obj, (*_LAB_NUMBERS, "on_dialysis"), "labs")
+    values: dict[str, Any] = {}
+    for name, bounds in _LAB_NUMBERS.items():
+        if obj.get(name) is not None:
+            values[name] = _number(obj[name], f"labs.{name}", bounds)
+    if obj.get("on_dialysis") is not None:
+        values["on_dialysis"] = _bool(obj["on_dialysis"], "labs.on_dialysis")
+    return Labs(**values)
+
+
+def _policies(raw: Any) -> Policies:
+    obj = _object(raw, "policies")
+    choices: dict[str, type[StrEnum]] = {
+        "range_bound": RangeBound,
+        "fasting": FastingPolicy,
+        "glp1": Glp1Policy,
+        "metformin": MetforminPolicy,
+        "contrast": ContrastPolicy,
+    }
+    days = ("consult_lead_days", "radiologist_notice_days")
+    _no_unknown(obj, (*choices, *days), "policies")
+    values: dict[str, Any] = {}
+    for name, enum in choices.items():
+        if name in obj:
+            values[name] = _choice(enum, obj[name], f"policies.{name}")
+    for name in days:
+        if name in obj:
+            number = _number(obj[name], f"policies.{name}", (1, 60))
+            if not number.is_integer():
+                raise FactsError(f"policies.{name}", "must be whole days")
+            values[name] = int(number)
+    return Policies(**values)
+
+
+def parse_facts(raw: Any) -> PatientFacts:
+    """Validate the contract's input object and return typed facts."""
+    obj = _object(raw, "(top level)")
+    _no_unknown(obj, _TOP_FIELDS, "")
+    if "as_of" not in obj:
+        raise FactsError("as_of", "is required (the moment the plan is made)")
+    as_of = _datetime(obj["as_of"], "as_of")
+    if "procedure" not in obj:
+        raise FactsError("procedure", "is required")
+    procedure = _procedure(obj["procedure"], as_of)
+    return PatientFacts(
+        as_of=as_of.astimezone(ZoneInfo(procedure.timezone)),
+        procedure=procedure,
+        patient=_patient(obj["patient"]) if obj.get("patient") is not None else Patient(),
+        medications=_lines(obj.get("medications", []), "medications"),
+        allergies=_lines(obj.get("allergies", []), "allergies"),
+        labs=_labs(obj["labs"]) if obj.get("labs") is not None else Labs(),
+        protocol=_choice(Protocol, obj.get("protocol", "sir-2019"), "protocol"),
+        language=_choice(Language, obj.get("language", "en"), "language"),
+        policies=_policies(obj["policies"]) if obj.get("policies") is not None else Policies(),
+    )
