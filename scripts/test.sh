@@ -17,5 +17,5 @@ uv run pytest -q -p no:cacheprovider "$@"
 if [ -z "${KYPHOPLAN_SKIP_POSTGRES:-}" ]; then
   echo "== tests on PostgreSQL"
   DATABASE_URL="${TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/postgres}" \
-    uv run pytest -q -p no:cacheprovider -m "not clinical_only" "$@"
+    uv run pytest -q -p no:cacheprovider "$@"
 fi
