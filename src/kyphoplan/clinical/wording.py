@@ -1,0 +1,122 @@
+"""Patient and clinician wording, in English and Spanish, from `data/text/*.json`.
+
+Templates live in data so that translators and clinicians review them without
+reading code. Every key exists in every language (checked at load). Dates are
+formatted here, without the process locale, so output never depends on the
+machine it runs on.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from datetime import date, datetime
+from functools import cache
+from importlib import resources
+
+from kyphoplan.clinical.model import Language, LocalText
+
+_WEEKDAYS = {
+    Language.EN: ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    Language.ES: ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
+}
+_MONTHS = {
+    Language.EN: (
+        "January", "February", "March", "April", "May", "June", "July",
+        "August", "September", "October", "November", "December",
+    ),
+    Language.ES: (
+        "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
+        "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+    ),
+}  # fmt: skip
+
+
+class WordingError(ValueError):
+    pass
+
+
+def format_date(day: date, language: Language) -> str:
+    weekday = _WEEKDAYS[language][day.weekday()]
+    month = _MONTHS[language][day.month - 1]
+    if language is Language.ES:
+        return f"{weekday} {day.day} de {month}"
+    return f"{weekday} {day.day} {month}"
+
+
+def format_clock(moment: datetime, language: Language) -> str:
+    hour = moment.hour % 12 or 12
+    suffix = ("AM" if moment.hour < 12 else "PM") if language is Language.EN else (
+        "a. m." if moment.hour < 12 else "p. m."
+    )
+    return f"{hour}:{moment.minute:02d} {suffix}"
+
+
+def format_moment(moment: datetime, language: Language) -> str:
+    joiner = " at " if language is Language.EN else " a las "
+    if language is Language.ES and moment.hour % 12 == 1:
+        joiner = " a la "
+    return format_date(moment.date(), language) + joiner + format_clock(moment, language)
+
+
+Param = str | int | float | date | datetime | LocalText
+
+
+def _render(value: Param, language: Language) -> str:
+    if isinstance(value, LocalText):
+        return value.get(language)
+    if isinstance(value, datetime):
+        return format_moment(value, language)
+    if isinstance(value, date):
+        return format_date(value, language)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+@cache
+def _catalogue(language: Language) -> dict[str, str]:
+    path = resources.files("kyphoplan.clinical.data.text").joinpath(f"{language.value}.json")
+    data = json.loads(path.read_text("utf-8"))
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise WordingError(f"{language.value}.json must map keys to text")
+    return data
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def check_catalogues() -> None:
+    """Every key in every language, with the same placeholders."""
+    english = _catalogue(Language.EN)
+    for language in Language:
+        other = _catalogue(language)
+        if set(other) != set(english):
+            missing = sorted(set(english) ^ set(other))
+            raise WordingError(f"{language.value}.json keys differ from en.json: {missing}")
+        for key, template in other.items():
+            if _fields(template) != _fields(english[key]):
+                raise WordingError(f"{language.value}.json {key}: placeholders differ from en.json")
+
+
+def say(key: str, **params: Param) -> LocalText:
+    """The message `key` in every language, with `params` filled in."""
+    texts: dict[Language, str] = {}
+    for language in Language:
+        catalogue = _catalogue(language)
+        if key not in catalogue:
+            raise WordingError(f"no text {key!r} in {language.value}.json")
+        rendered = {name: _render(value, language) for name, value in params.items()}
+        try:
+            texts[language] = catalogue[key].format(**rendered)
+        except KeyError as missing:
+            raise WordingError(f"text {key!r} needs parameter {missing}") from None
+    return LocalText(en=texts[Language.EN], es=texts[Language.ES])
+
+
+def join(*parts: LocalText) -> LocalText:
+    return LocalText(
+        en=" ".join(part.en for part in parts if part.en),
+        es=" ".join(part.es for part in parts if part.es),
+    )
