@@ -29,6 +29,7 @@ from kyphoplan.clinical.timing import (
     hold_for_days,
     hold_for_doses,
     hold_for_hours,
+    instant,
     shift,
 )
 
@@ -81,9 +82,7 @@ def procedure_end(procedure: Procedure) -> datetime:
     return shift(procedure.start, timedelta(minutes=minutes), ZoneInfo(procedure.timezone))
 
 
-def _condition_holds(
-    rule: AntithromboticRule, med: RecognizedMedication, facts: PatientFacts
-) -> bool:
+def _condition_holds(rule: AntithromboticRule, med: RecognizedMedication, facts: PatientFacts) -> bool:
     when = rule.when
     if when.route_in and med.route not in when.route_in:
         return False
@@ -106,18 +105,18 @@ def matching_rules(
     remaining = list(zip(med.ingredients, med.classes, strict=True))
     found: list[tuple[AntithromboticRule, tuple[str, ...]]] = []
     for rule in ruleset.rules:
-        if rule.match_all and set(rule.ingredients) <= set(med.ingredients):
-            if _condition_holds(rule, med, facts):
-                found.append((rule, rule.ingredients))
-                remaining = [(i, c) for i, c in remaining if i not in rule.ingredients]
+        combination = rule.match_all and set(rule.ingredients) <= set(med.ingredients)
+        if combination and _condition_holds(rule, med, facts):
+            found.append((rule, rule.ingredients))
+            remaining = [(i, c) for i, c in remaining if i not in rule.ingredients]
     for ingredient, drug_class in remaining:
         for rule in ruleset.rules:
             if rule.match_all:
                 continue
-            if ingredient in rule.ingredients or drug_class in rule.classes:
-                if _condition_holds(rule, med, facts):
-                    found.append((rule, (ingredient,)))
-                    break
+            named = ingredient in rule.ingredients or drug_class in rule.classes
+            if named and _condition_holds(rule, med, facts):
+                found.append((rule, (ingredient,)))
+                break
     return found
 
 
@@ -140,13 +139,13 @@ def _window(
     window = hold_for_doses(start, doses, times, zone)
     if interval.min_hours is not None:
         latest = shift(start, timedelta(hours=-interval.min_hours), zone)
-        while window.last_dose_at is not None and window.last_dose_at > latest:
+        while window.last_dose_at is not None and instant(window.last_dose_at) > instant(latest):
             doses += 1
             window = hold_for_doses(start, doses, times, zone)
     if interval.or_hours is not None:
         # "2 doses or 24 h": either meets the guideline; keep the shorter interruption.
         alternative = hold_for_hours(start, interval.or_hours, zone)
-        if alternative.starts > window.starts:
+        if instant(alternative.starts) > instant(window.starts):
             window = alternative
     return window, (() if stated else times)
 
@@ -218,8 +217,14 @@ def _assumption(rule: AntithromboticRule, med: RecognizedMedication) -> str:
 def _stricter(first: Outcome, second: Outcome) -> Outcome:
     """The outcome with the earlier hold start; a verified value beats none."""
     if first.window and second.window:
-        chosen, other = (first, second) if first.window.starts <= second.window.starts else (second, first)
-        if other.restart_due and (chosen.restart_due is None or other.restart_due > chosen.restart_due):
+        chosen, other = (
+            (first, second)
+            if instant(first.window.starts) <= instant(second.window.starts)
+            else (second, first)
+        )
+        if other.restart_due and (
+            chosen.restart_due is None or instant(other.restart_due) > instant(chosen.restart_due)
+        ):
             return replace(chosen, restart_rule=other.rule, restart_due=other.restart_due)
         return chosen
     for candidate in (first, second):
@@ -258,9 +263,7 @@ def _one_hold_per_line(outcomes: list[Outcome]) -> list[Outcome]:
     return [replace(combined, drug=drug), *rest]
 
 
-def outcomes_for_line(
-    med: RecognizedMedication, facts: PatientFacts, crcl: Crcl
-) -> list[Outcome]:
+def outcomes_for_line(med: RecognizedMedication, facts: PatientFacts, crcl: Crcl) -> list[Outcome]:
     """Every antithrombotic decision for one medicine line (empty if none applies)."""
     if facts.protocol is not Protocol.STRICTEST:
         found = _by_ingredient(facts.protocol, med, facts, crcl)

@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kyphoplan.clinical.model import Language, Protocol
 
-
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -285,7 +284,7 @@ def _procedure(raw: Any, as_of: datetime) -> Procedure:
     if "levels" in obj:
         raw_levels = obj["levels"]
         if not isinstance(raw_levels, list):
-            raise FactsError("procedure.levels", "must be a list such as [\"T12\", \"L1\"]")
+            raise FactsError("procedure.levels", 'must be a list such as ["T12", "L1"]')
         for index, level in enumerate(raw_levels):
             if not isinstance(level, str) or not _LEVEL.match(level.strip().upper()):
                 raise FactsError(f"procedure.levels[{index}]", f"not a vertebral level: {level!r}")

@@ -178,6 +178,8 @@ class Plan:
     actions: tuple[Action, ...]
     flags: tuple[Flag, ...]
     policies: tuple[tuple[str, str], ...] = field(default=())
+    crcl_ml_min: float | None = None
+    crcl_origin: str = "unknown"
 
 
 @dataclass(frozen=True)

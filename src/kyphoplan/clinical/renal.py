@@ -31,11 +31,7 @@ def creatinine_clearance(facts: PatientFacts) -> Crcl:
     labs, patient = facts.labs, facts.patient
     if labs.creatinine_clearance is not None:
         return Crcl(labs.creatinine_clearance, CrclOrigin.MEASURED)
-    if (
-        labs.serum_creatinine_mg_dl is not None
-        and patient.age is not None
-        and patient.weight_kg is not None
-    ):
+    if labs.serum_creatinine_mg_dl is not None and patient.age is not None and patient.weight_kg is not None:
         # Sex not recorded: use the female factor, the lower estimate, so the
         # longer renal band is chosen (and say so).
         female = patient.sex is not Sex.MALE

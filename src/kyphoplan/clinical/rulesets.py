@@ -147,7 +147,7 @@ def _need(obj: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
     if key not in obj:
         raise KnowledgeError(f"{where}: missing {key!r}")
     value = obj[key]
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise KnowledgeError(f"{where}: {key!r} must be {kind.__name__}")
     return value
 

@@ -26,6 +26,13 @@ _DEFAULT_TIMES: dict[int, tuple[time, ...]] = {
 }
 
 
+def instant(moment: datetime) -> datetime:
+    """The UTC instant of an aware datetime. Compare through this: Python compares
+    and subtracts two datetimes of the same zone on the wall clock, which is wrong
+    in the repeated hour of a fall-back night."""
+    return moment.astimezone(UTC)
+
+
 def local_at(day: date, clock: time, zone: ZoneInfo) -> datetime:
     """The instant `clock` on `day` in `zone`.
 
@@ -36,8 +43,9 @@ def local_at(day: date, clock: time, zone: ZoneInfo) -> datetime:
     round_trip = candidate.astimezone(UTC).astimezone(zone)
     if round_trip.replace(tzinfo=None) == naive:
         return candidate
-    # Inside a gap: walk forward minute by minute to the first real local time.
-    probe = candidate.astimezone(UTC)
+    # Inside a gap. The two readings of the skipped time (fold 0 and 1) bracket
+    # the transition; walk forward from the earlier one to the first real time.
+    probe = min(candidate.astimezone(UTC), candidate.replace(fold=1).astimezone(UTC))
     while True:
         probe += timedelta(minutes=1)
         local = probe.astimezone(zone)
@@ -95,7 +103,7 @@ def scheduled_doses_before(
     while len(found) < count:
         for clock in sorted(times, reverse=True):
             moment = local_at(day, clock, zone)
-            if moment < procedure_start:
+            if instant(moment) < instant(procedure_start):
                 found.append(moment)
                 if len(found) == count:
                     break
@@ -110,9 +118,7 @@ def hold_for_doses(
     schedule = scheduled_doses_before(procedure_start, times, zone, doses + 1)
     first_skipped = schedule[doses - 1]
     last_taken = schedule[doses]
-    return HoldWindow(
-        starts=first_skipped, last_dose_date=last_taken.date(), last_dose_at=last_taken
-    )
+    return HoldWindow(starts=first_skipped, last_dose_date=last_taken.date(), last_dose_at=last_taken)
 
 
 def hold_for_hours(procedure_start: datetime, hours: float, zone: ZoneInfo) -> HoldWindow:

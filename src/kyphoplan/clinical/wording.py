@@ -1,4 +1,4 @@
-"""Patient and clinician wording, in English and Spanish, from `data/text/*.json`.
+"""Patient and clinician wording, in English and Spanish, from `data/text/<area>.<lang>.json`.
 
 Templates live in data so that translators and clinicians review them without
 reading code. Every key exists in every language (checked at load). Dates are
@@ -46,8 +46,10 @@ def format_date(day: date, language: Language) -> str:
 
 def format_clock(moment: datetime, language: Language) -> str:
     hour = moment.hour % 12 or 12
-    suffix = ("AM" if moment.hour < 12 else "PM") if language is Language.EN else (
-        "a. m." if moment.hour < 12 else "p. m."
+    suffix = (
+        ("AM" if moment.hour < 12 else "PM")
+        if language is Language.EN
+        else ("a. m." if moment.hour < 12 else "p. m.")
     )
     return f"{hour}:{moment.minute:02d} {suffix}"
 
@@ -76,11 +78,21 @@ def _render(value: Param, language: Language) -> str:
 
 @cache
 def _catalogue(language: Language) -> dict[str, str]:
-    path = resources.files("kyphoplan.clinical.data.text").joinpath(f"{language.value}.json")
-    data = json.loads(path.read_text("utf-8"))
-    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-        raise WordingError(f"{language.value}.json must map keys to text")
-    return data
+    """All `<area>.<language>.json` files merged; a key defined twice is an error."""
+    merged: dict[str, str] = {}
+    folder = resources.files("kyphoplan.clinical.data.text")
+    suffix = f".{language.value}.json"
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(suffix):
+            continue
+        data = json.loads(entry.read_text("utf-8"))
+        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+            raise WordingError(f"{entry.name} must map keys to text")
+        for key, text in data.items():
+            if key in merged:
+                raise WordingError(f"{entry.name}: key {key!r} is defined in another file too")
+            merged[key] = text
+    return merged
 
 
 def _fields(template: str) -> set[str]:
@@ -94,10 +106,10 @@ def check_catalogues() -> None:
         other = _catalogue(language)
         if set(other) != set(english):
             missing = sorted(set(english) ^ set(other))
-            raise WordingError(f"{language.value}.json keys differ from en.json: {missing}")
+            raise WordingError(f"{language.value} texts differ from en texts in keys: {missing}")
         for key, template in other.items():
             if _fields(template) != _fields(english[key]):
-                raise WordingError(f"{language.value}.json {key}: placeholders differ from en.json")
+                raise WordingError(f"{language.value} text {key}: placeholders differ from en")
 
 
 def say(key: str, **params: Param) -> LocalText:
@@ -106,7 +118,7 @@ def say(key: str, **params: Param) -> LocalText:
     for language in Language:
         catalogue = _catalogue(language)
         if key not in catalogue:
-            raise WordingError(f"no text {key!r} in {language.value}.json")
+            raise WordingError(f"no text {key!r} for language {language.value}")
         rendered = {name: _render(value, language) for name, value in params.items()}
         try:
             texts[language] = catalogue[key].format(**rendered)

@@ -1,0 +1,293 @@
+"""Blood thinners in the plan: antithrombotic outcomes → patient actions and clinician flags."""
+
+from __future__ import annotations
+
+from kyphoplan.clinical.antithrombotic import Outcome, Status, outcomes_for_line
+from kyphoplan.clinical.context import Contribution, PlanContext
+from kyphoplan.clinical.model import (
+    Action,
+    ActionCode,
+    Disposition,
+    Flag,
+    FlagCode,
+    LocalText,
+    RecognizedMedication,
+    Severity,
+)
+from kyphoplan.clinical.rulesets import AntithromboticRule, HoldKind, Interval, RestartKind
+from kyphoplan.clinical.wording import format_clock, say
+
+UNSPECIFIED = "unspecified-blood-thinner"
+
+
+def _action(code: ActionCode, rule: AntithromboticRule, text: LocalText, **fields: object) -> Action:
+    return Action(code=code, text=text, rule=rule.id, source=rule.source, guideline=rule.guideline, **fields)  # type: ignore[arg-type]
+
+
+def _flag(code: FlagCode, severity: Severity, rule: AntithromboticRule, text: LocalText, drug: str) -> Flag:
+    return Flag(
+        code=code,
+        severity=severity,
+        text=text,
+        rule=rule.id,
+        source=rule.source,
+        drug=drug,
+        guideline=rule.guideline,
+    )
+
+
+def _shown(interval: Interval) -> LocalText:
+    unit = {HoldKind.DAYS: "days", HoldKind.DOSES: "doses", HoldKind.HOURS: "hours"}[interval.kind]
+    return say(f"thinner.unit.{unit}", count=interval.shown())
+
+
+def _stop(ctx: PlanContext, out: Contribution, o: Outcome, name: str, index: int) -> None:
+    assert o.window is not None and o.interval is not None
+    window, rule = o.window, o.rule
+    if o.interval.kind is HoldKind.DAYS:
+        text = say(
+            "thinner.stop.days",
+            drug=name,
+            last_day=window.last_dose_date,
+            first_day=window.starts.date(),
+        )
+    elif o.interval.kind is HoldKind.DOSES and window.last_dose_at is not None:
+        text = say("thinner.stop.doses", drug=name, last_dose=window.last_dose_at)
+    else:
+        text = say("thinner.stop.hours", drug=name, latest=window.starts)
+    out.actions.append(
+        _action(
+            ActionCode.STOP_MEDICATION,
+            rule,
+            text,
+            due=window.starts,
+            drug=o.drug,
+            last_dose_date=window.last_dose_date,
+            requires_review=True,
+        )
+    )
+    consult_due = ctx.consult_due(window.starts)
+    out.actions.append(
+        _action(
+            ActionCode.CONSULT_PRESCRIBER,
+            rule,
+            say("thinner.consult.stop", drug=name, due=consult_due.date(), procedure_day=ctx.procedure_day),
+            due=consult_due,
+            drug=o.drug,
+            requires_review=True,
+        )
+    )
+    _resume(ctx, out, o, name)
+    shown = _shown(o.interval)
+    key = "thinner.flag.per-patient" if rule.per_patient_decision else "thinner.flag.consult"
+    out.flags.append(
+        _flag(
+            FlagCode.PRESCRIBER_CONSULT,
+            Severity.HIGH,
+            rule,
+            say(key, drug=o.drug, shown=shown, rule=rule.id),
+            o.drug,
+        )
+    )
+    if ctx.is_past(window.starts):
+        out.flags.append(
+            _flag(
+                FlagCode.INSUFFICIENT_LEAD_TIME,
+                Severity.HIGH,
+                rule,
+                say("thinner.flag.lead-time", drug=o.drug, starts=window.starts),
+                o.drug,
+            )
+        )
+    if o.renal_needed:
+        out.flags.append(
+            _flag(
+                FlagCode.RENAL_FUNCTION_NEEDED,
+                Severity.HIGH,
+                rule,
+                say("thinner.flag.renal-needed", drug=o.drug, shown=shown),
+                o.drug,
+            )
+        )
+    if o.times_assumed:
+        clocks = ", ".join(
+            format_clock(ctx.at(ctx.procedure_day, t), ctx.facts.language) for t in o.times_assumed
+        )
+        out.flags.append(
+            _flag(
+                FlagCode.DOSE_OR_FREQUENCY_UNCLEAR,
+                Severity.MEDIUM,
+                rule,
+                say("thinner.flag.times-assumed", drug=o.drug, times=clocks),
+                o.drug,
+            )
+        )
+    if o.assumed:
+        out.flags.append(
+            _flag(
+                FlagCode.DOSE_OR_FREQUENCY_UNCLEAR,
+                Severity.MEDIUM,
+                rule,
+                say("thinner.flag.assumed", drug=o.drug, assumption=o.assumed),
+                o.drug,
+            )
+        )
+    if rule.bridging_question:
+        out.flags.append(
+            _flag(
+                FlagCode.PRESCRIBER_CONSULT,
+                Severity.MEDIUM,
+                rule,
+                say("thinner.flag.bridging", drug=o.drug),
+                o.drug,
+            )
+        )
+    _lab_checks(ctx, out, rule, o.drug)
+    out.decide(index, Disposition.STOP)
+
+
+def _resume(ctx: PlanContext, out: Contribution, o: Outcome, name: str) -> None:
+    rule = o.restart_rule or o.rule
+    restart = o.restart
+    if restart is not None and restart.kind is RestartKind.DAY_AFTER and o.restart_due:
+        text = say("thinner.resume.day-after", drug=name, due=o.restart_due.date())
+    elif restart is not None and restart.kind is RestartKind.HOURS and o.restart_due:
+        text = say("thinner.resume.hours", drug=name, due=o.restart_due)
+    else:
+        text = say("thinner.resume.team", drug=name)
+    out.actions.append(
+        _action(
+            ActionCode.RESUME_MEDICATION,
+            rule,
+            text,
+            due=o.restart_due,
+            drug=o.drug,
+            requires_review=True,
+        )
+    )
+
+
+def _lab_checks(ctx: PlanContext, out: Contribution, rule: AntithromboticRule, drug: str) -> None:
+    if rule.inr_max is None and not rule.inr_normal and not rule.lab_check:
+        return
+    if rule.lab_check:
+        out.flags.append(
+            _flag(
+                FlagCode.INR_CHECK,
+                Severity.MEDIUM,
+                rule,
+                say("thinner.flag.lab", drug=drug, lab=rule.lab_check),
+                drug,
+            )
+        )
+        return
+    inr = ctx.facts.labs.inr
+    target = say("thinner.inr.max", value=rule.inr_max) if rule.inr_max else say("thinner.inr.normal")
+    key = "thinner.flag.inr" if inr is None else "thinner.flag.inr-value"
+    above = inr is not None and rule.inr_max is not None and inr > rule.inr_max
+    severity = Severity.HIGH if inr is None or above else Severity.MEDIUM
+    out.flags.append(
+        _flag(
+            FlagCode.INR_CHECK,
+            severity,
+            rule,
+            say(key, drug=drug, target=target, value=inr or 0.0),
+            drug,
+        )
+    )
+
+
+def _undecided(ctx: PlanContext, out: Contribution, o: Outcome, name: str, index: int) -> None:
+    """No verified value, shared decision, or outside the renal bands: a clinician decides."""
+    rule = o.rule
+    if o.kind == Status.NOT_COVERED:
+        crcl = ctx.crcl.value
+        code, key = FlagCode.RENAL_FUNCTION_NOT_COVERED, "thinner.flag.not-covered"
+        text = say(key, drug=o.drug, crcl=crcl if crcl is not None else "?")
+    elif o.kind == HoldKind.SHARED_DECISION.value:
+        code, text = (
+            FlagCode.PRESCRIBER_CONSULT,
+            say("thinner.flag.shared", drug=o.drug, rule=rule.id),
+        )
+    else:
+        code, text = (
+            FlagCode.NO_VERIFIED_VALUE,
+            say("thinner.flag.no-value", drug=o.drug, rule=rule.id),
+        )
+    out.flags.append(_flag(code, Severity.HIGH, rule, text, o.drug))
+    due = ctx.consult_due()
+    out.actions.append(
+        _action(
+            ActionCode.CONSULT_PRESCRIBER,
+            rule,
+            say("thinner.consult.undecided", drug=name, due=due.date()),
+            due=due,
+            drug=o.drug,
+            requires_review=True,
+        )
+    )
+    out.decide(index, Disposition.REVIEW)
+
+
+def _continue(ctx: PlanContext, out: Contribution, o: Outcome, name: str, index: int) -> None:
+    rule = o.rule
+    out.actions.append(
+        _action(
+            ActionCode.CONTINUE_MEDICATION,
+            rule,
+            say("thinner.continue", drug=name),
+            due=None,
+            drug=o.drug,
+            requires_review=True,
+        )
+    )
+    if rule.unconfirmed:
+        out.flags.append(
+            _flag(
+                FlagCode.NO_VERIFIED_VALUE,
+                Severity.MEDIUM,
+                rule,
+                say("thinner.flag.unconfirmed", drug=o.drug),
+                o.drug,
+            )
+        )
+        out.decide(index, Disposition.REVIEW)
+    else:
+        out.decide(index, Disposition.CONTINUE)
+
+
+def _unspecified(ctx: PlanContext, out: Contribution, med: RecognizedMedication, index: int) -> None:
+    rule = ctx.rules["source.blood-thinner-consult"]
+    due = ctx.consult_due()
+    out.act(
+        ActionCode.CONSULT_PRESCRIBER,
+        rule,
+        say("thinner.consult.unnamed", due=due.date()),
+        due=due,
+        review=True,
+    )
+    out.flag(
+        FlagCode.PRESCRIBER_CONSULT,
+        Severity.HIGH,
+        rule,
+        say("thinner.flag.unnamed", input=med.input),
+        input=med.input,
+    )
+    out.decide(index, Disposition.REVIEW)
+
+
+def plan_blood_thinners(ctx: PlanContext) -> Contribution:
+    out = Contribution()
+    for index, med in enumerate(ctx.medications):
+        if UNSPECIFIED in med.ingredients:
+            _unspecified(ctx, out, med, index)
+            continue
+        for outcome in outcomes_for_line(med, ctx.facts, ctx.crcl):
+            name = ctx.display_name(med, outcome.drug)
+            if outcome.window is not None:
+                _stop(ctx, out, outcome, name, index)
+            elif outcome.kind == HoldKind.NONE.value:
+                _continue(ctx, out, outcome, name, index)
+            else:
+                _undecided(ctx, out, outcome, name, index)
+    return out

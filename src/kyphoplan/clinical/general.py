@@ -1,0 +1,155 @@
+"""Preparation every patient gets: fasting, smoking, escort, medicine list, labs,
+and the lines nobody recognised."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from kyphoplan.clinical.context import Contribution, PlanContext
+from kyphoplan.clinical.facts import FastingPolicy, Sedation
+from kyphoplan.clinical.model import ActionCode, Audience, Disposition, FlagCode, Severity
+from kyphoplan.clinical.wording import say
+
+# Sedation levels after which the patient may not leave alone (CMS-ASC).
+_SEDATED = {Sedation.MINIMAL, Sedation.MODERATE, Sedation.DEEP, Sedation.GENERAL}
+_EVENING_BEFORE = time(18, 0)
+
+
+def _fasting(ctx: PlanContext, out: Contribution) -> None:
+    if ctx.facts.policies.fasting is FastingPolicy.MIDNIGHT:
+        rule = ctx.rules["source.fasting-midnight"]
+        due = ctx.midnight(ctx.procedure_day)
+        out.act(ActionCode.FASTING_START, rule, say("general.fasting.midnight", due=due.date()), due=due)
+        return
+    rule = ctx.rules["asa-fast.fasting"]
+    solids = ctx.hours_before(rule.number("fatty_meal_hours"))
+    light = ctx.hours_before(rule.number("light_meal_hours"))
+    clear = ctx.hours_before(rule.number("clear_liquid_hours"))
+    out.act(
+        ActionCode.FASTING_START,
+        rule,
+        say("general.fasting.asa", fatty=solids, light=light),
+        due=light,
+    )
+    out.act(ActionCode.CLEAR_LIQUIDS_UNTIL, rule, say("general.fasting.clear", due=clear), due=clear)
+
+
+def _smoking(ctx: PlanContext, out: Contribution) -> None:
+    smoker = ctx.facts.patient.smoker
+    if smoker is False:
+        return
+    rule = ctx.rules["source.no-smoking"]
+    due = ctx.hours_before(rule.number("hours"))
+    key = "general.smoking" if smoker else "general.smoking.if-you-smoke"
+    out.act(ActionCode.NO_SMOKING_START, rule, say(key, due=due), due=due)
+
+
+def _escort(ctx: PlanContext, out: Contribution) -> None:
+    if ctx.facts.procedure.sedation not in _SEDATED:
+        return
+    rule = ctx.rules["cms-asc.escort"]
+    hours = rule.number("hours_after")
+    due = ctx.at(ctx.day(-1), _EVENING_BEFORE)
+    out.act(ActionCode.ARRANGE_ESCORT, rule, say("general.escort", due=due.date(), hours=hours), due=due)
+    if ctx.facts.patient.has_escort is False:
+        out.flag(FlagCode.ESCORT_MISSING, Severity.HIGH, rule, say("general.flag.escort-missing"))
+
+
+def _medicine_list(ctx: PlanContext, out: Contribution) -> None:
+    rule = ctx.rules["source.medication-list"]
+    out.act(ActionCode.BRING_MEDICATION_LIST, rule, say("general.medication-list"), due=ctx.start)
+
+
+def _labs(ctx: PlanContext, out: Contribution) -> None:
+    labs, patient = ctx.facts.labs, ctx.facts.patient
+    platelets_rule = ctx.rules["sir2019.platelet-check"]
+    minimum = platelets_rule.number("platelets_min")
+    if labs.platelets_10e9_per_l is None:
+        out.flag(
+            FlagCode.PLATELET_CHECK,
+            Severity.MEDIUM,
+            platelets_rule,
+            say("general.flag.platelets-needed", minimum=minimum),
+        )
+    elif labs.platelets_10e9_per_l < minimum:
+        out.flag(
+            FlagCode.PLATELET_CHECK,
+            Severity.HIGH,
+            platelets_rule,
+            say("general.flag.platelets-low", value=labs.platelets_10e9_per_l, minimum=minimum),
+        )
+    inr_rule = ctx.rules["sir2019.inr-check"]
+    if patient.liver_disease:
+        out.flag(
+            FlagCode.INR_CHECK,
+            Severity.HIGH,
+            inr_rule,
+            say(
+                "general.flag.liver",
+                inr=inr_rule.number("liver_inr_below"),
+                platelets=inr_rule.number("liver_platelets_above"),
+            ),
+        )
+    low, high = inr_rule.span("inr_max")
+    if labs.inr is not None and labs.inr > high:
+        out.flag(
+            FlagCode.LAB_OUT_OF_RANGE,
+            Severity.HIGH,
+            inr_rule,
+            say("general.flag.inr-high", value=labs.inr, low=low, high=high),
+        )
+
+
+def _unrecognised(ctx: PlanContext, out: Contribution) -> None:
+    rule = ctx.rules["source.unrecognized-medication"]
+    due = ctx.consult_due()
+    for index, med in enumerate(ctx.medications):
+        if med.recognized:
+            continue
+        out.flag(
+            FlagCode.UNRECOGNIZED_MEDICATION,
+            Severity.HIGH,
+            rule,
+            say("general.flag.unrecognized", input=med.input),
+            input=med.input,
+        )
+        out.act(
+            ActionCode.CONSULT_PRESCRIBER,
+            rule,
+            say("general.consult.unrecognized", input=med.input, due=due.date()),
+            due=due,
+            review=True,
+        )
+        out.decide(index, Disposition.REVIEW)
+
+
+def _ordinary(ctx: PlanContext, out: Contribution, handled: set[int]) -> None:
+    """Recognised lines no rule touched: the patient keeps taking them."""
+    rule = ctx.rules["source.continue-usual-medicines"]
+    for index, med in enumerate(ctx.medications):
+        if med.recognized and index not in handled:
+            out.decide(index, Disposition.CONTINUE)
+    kept = [m for i, m in enumerate(ctx.medications) if m.recognized and i not in handled]
+    if kept:
+        names = ", ".join(dict.fromkeys(ctx.display_name(m, "/".join(m.ingredients)) for m in kept))
+        out.act(
+            ActionCode.CONTINUE_MEDICATION,
+            rule,
+            say("general.continue-others", names=names),
+            due=None,
+            audience=Audience.PATIENT,
+            review=True,
+        )
+
+
+def plan_general(ctx: PlanContext, handled: set[int]) -> Contribution:
+    """`handled`: medicine lines another area already decided on."""
+    out = Contribution()
+    _fasting(ctx, out)
+    _smoking(ctx, out)
+    _escort(ctx, out)
+    _medicine_list(ctx, out)
+    _labs(ctx, out)
+    _unrecognised(ctx, out)
+    _ordinary(ctx, out, handled | {i for i, m in enumerate(ctx.medications) if not m.recognized})
+    return out
