@@ -1,0 +1,1 @@
+"""Call-back requests: the public form, and the queue schedulers work."""

@@ -1,0 +1,127 @@
+"""Call-back requests and the calls made to answer them."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    ATTEMPTED = "attempted", "Attempted"
+    REACHED = "reached", "Reached"
+    SCHEDULED = "scheduled", "Scheduled"
+    CLOSED = "closed", "Closed"
+
+
+OPEN_STATUSES = (Status.NEW, Status.ATTEMPTED)
+
+
+class CloseReason(models.TextChoices):
+    DECLINED = "declined", "Patient declined"
+    NOT_CANDIDATE = "not_candidate", "Not a candidate"
+    DUPLICATE = "duplicate", "Duplicate request"
+    WRONG_NUMBER = "wrong_number", "Wrong number"
+    UNREACHABLE = "unreachable", "Could not reach"
+    CANCELLED = "cancelled", "Cancelled after scheduling"
+    OTHER = "other", "Other"
+
+
+class Outcome(models.TextChoices):
+    NO_ANSWER = "no_answer", "No answer"
+    VOICEMAIL = "voicemail", "Left voicemail"
+    WRONG_NUMBER = "wrong_number", "Wrong number"
+    REACHED = "reached", "Reached"
+
+
+class Reason(models.TextChoices):
+    NEW_REFERRAL = "new_referral", _("I have a new referral")
+    PREPARATION = "preparation", _("A question about getting ready")
+    RESCHEDULE = "reschedule", _("Change my appointment")
+    OTHER = "other", _("Something else")
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    SPANISH = "es", _("Spanish")
+    OTHER = "other", _("Another language")
+
+
+class Day(models.TextChoices):
+    MON = "mon", _("Monday")
+    TUE = "tue", _("Tuesday")
+    WED = "wed", _("Wednesday")
+    THU = "thu", _("Thursday")
+    FRI = "fri", _("Friday")
+
+
+class TimeOfDay(models.TextChoices):
+    MORNING = "morning", _("Morning (8 to 11)")
+    MIDDAY = "midday", _("Midday (11 to 2)")
+    AFTERNOON = "afternoon", _("Afternoon (2 to 5)")
+
+
+class CallbackRequest(models.Model):
+    # Random ids keep URLs free of counts and of anything about the patient.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(max_length=12, unique=True)
+    # One-time token from the form: a second POST of the same form finds this row.
+    form_token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(db_index=True)
+    due_by = models.DateTimeField(db_index=True)
+    updated_at = models.DateTimeField()
+
+    name = models.CharField(max_length=120)
+    phone_e164 = models.CharField(max_length=20)
+    email = models.EmailField(blank=True)
+    language = models.CharField(max_length=8, choices=Language.choices)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    best_days = models.JSONField(default=list, blank=True)
+    best_times = models.JSONField(default=list, blank=True)
+    consent_call = models.BooleanField()
+    consent_text = models.BooleanField(default=False)
+
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
+    close_reason = models.CharField(max_length=20, choices=CloseReason.choices, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_by"]
+        indexes = [models.Index(fields=["status", "due_by"])]
+        permissions = [("export_callbackrequest", "Can export call-back requests as CSV")]
+
+    def __str__(self) -> str:
+        return self.reference  # never the name: str() ends up in logs
+
+
+class CallAttempt(models.Model):
+    request = models.ForeignKey(CallbackRequest, on_delete=models.PROTECT, related_name="attempts")
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.outcome} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class RateLimitCounter(models.Model):
+    """Hits per key per fixed window, shared by every worker through the database."""
+
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="ratelimit_key_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… {self.hits}"

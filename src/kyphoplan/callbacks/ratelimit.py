@@ -1,0 +1,44 @@
+"""A fixed-window rate limit kept in the database, so all workers share it."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from kyphoplan.callbacks.models import RateLimitCounter
+
+
+def address_key(scope: str, ip: str | None) -> str:
+    # Keyed hash: the counter table never holds a raw IP address.
+    raw = f"{scope}:{ip or 'unknown'}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), raw, hashlib.sha256).hexdigest()
+
+
+def window_start(now: datetime, window: timedelta) -> datetime:
+    seconds = int(window.total_seconds())
+    epoch = int(now.timestamp())
+    return datetime.fromtimestamp(epoch - epoch % seconds, tz=now.tzinfo)
+
+
+def hit(key: str, *, limit: int, window: timedelta, now: datetime) -> bool:
+    """Count one hit. True while the key is within its limit for this window."""
+    start = window_start(now, window)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                RateLimitCounter.objects.get_or_create(key=key, window_start=start)
+        except IntegrityError:
+            pass  # another worker created it first; fine
+        RateLimitCounter.objects.filter(key=key, window_start=start).update(hits=F("hits") + 1)
+        hits = RateLimitCounter.objects.get(key=key, window_start=start).hits
+    return hits <= limit
+
+
+def purge_before(now: datetime, window: timedelta) -> int:
+    deleted, _ = RateLimitCounter.objects.filter(window_start__lt=now - 2 * window).delete()
+    return deleted

@@ -1,0 +1,108 @@
+"""The public "request a call" pages. No login; no patient data in URLs or logs."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from kyphoplan.callbacks import ratelimit
+from kyphoplan.callbacks.forms import RequestCallForm
+from kyphoplan.callbacks.models import CallbackRequest, Language
+from kyphoplan.callbacks.services import NewRequest, find_by_token, submit_request
+from kyphoplan.web.net import client_ip
+from kyphoplan.web.practice import get_practice
+
+_SALT = "kyphoplan.callbacks.thanks"
+
+
+def _thanks_url(req: CallbackRequest) -> str:
+    token = signing.dumps(req.reference, salt=_SALT)
+    return reverse("callbacks_public:thanks", args=[token])
+
+
+def _render_form(
+    request: HttpRequest, form: RequestCallForm, status: int = 200, **extra: object
+) -> HttpResponse:
+    return render(request, "callbacks/request_call.html", {"form": form, **extra}, status=status)
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def request_call(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        lang = get_language() or "en"
+        form = RequestCallForm(
+            initial={
+                "form_token": secrets.token_urlsafe(32),
+                "language": lang if lang in Language.values else Language.ENGLISH,
+            }
+        )
+        return _render_form(request, form)
+
+    form = RequestCallForm(request.POST)
+    if form.is_trap_filled():
+        return render(request, "callbacks/not_sent.html", status=400)
+    if not form.is_valid():
+        return _render_form(request, form, status=400)
+
+    token = form.cleaned_data["form_token"]
+    existing = find_by_token(token)
+    if existing is not None:
+        return redirect(_thanks_url(existing))
+
+    now = timezone.now()
+    ip = client_ip(request)
+    window = timedelta(seconds=settings.CALLBACK_RATE_WINDOW_SECONDS)
+    key = ratelimit.address_key("callback", ip)
+    if not ratelimit.hit(key, limit=settings.CALLBACK_RATE_LIMIT, window=window, now=now):
+        return _render_form(request, form, status=429, rate_limited=True)
+
+    data = form.cleaned_data
+    req, _created = submit_request(
+        NewRequest(
+            name=data["name"].strip(),
+            phone_e164=data["phone"],
+            email=data["email"],
+            language=data["language"],
+            reason=data["reason"],
+            best_days=list(data["best_days"]),
+            best_times=list(data["best_times"]),
+            consent_call=data["consent_call"],
+            consent_text=data["consent_text"],
+        ),
+        form_token=token,
+        ip=ip,
+        now=now,
+        practice=get_practice(),
+    )
+    # The row is committed by now: only then does the patient see "sent".
+    return redirect(_thanks_url(req))
+
+
+def thanks(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        reference = signing.loads(token, salt=_SALT, max_age=timedelta(days=30))
+    except signing.BadSignature as exc:
+        raise Http404 from exc
+    req = CallbackRequest.objects.filter(reference=reference).only("reference", "due_by").first()
+    if req is None:
+        raise Http404
+    practice = get_practice()
+    return render(
+        request,
+        "callbacks/thanks.html",
+        {
+            "reference": req.reference,
+            "due_by": timezone.localtime(req.due_by, practice.hours.zone),
+        },
+    )

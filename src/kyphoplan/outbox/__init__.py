@@ -1,0 +1,1 @@
+"""Outgoing messages, written in the same transaction as the change that caused them."""

@@ -1,0 +1,1 @@
+"""The public site: plain-language pages about kyphoplasty, in English and Spanish."""

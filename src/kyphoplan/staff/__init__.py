@@ -1,0 +1,1 @@
+"""Staff sign-in (password, lockout, TOTP), roles, and the console's shell."""

@@ -1,0 +1,13 @@
+from django.urls import path
+from django.views.generic import RedirectView
+
+from kyphoplan.staff import views
+
+app_name = "staff"
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="callbacks:queue"), name="home"),
+    path("login/", views.login_view, name="login"),
+    path("verify/", views.verify_view, name="verify"),
+    path("enrol/", views.enrol_view, name="enrol"),
+    path("logout/", views.logout_view, name="logout"),
+]

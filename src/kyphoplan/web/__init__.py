@@ -1,0 +1,1 @@
+"""The Django project: settings, URLs, the demo server and the management entry point."""

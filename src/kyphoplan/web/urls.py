@@ -1,0 +1,18 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from kyphoplan.web import views
+
+urlpatterns = [
+    path("hello", views.hello),
+    path("healthz", views.healthz),
+    path("staff/", include("kyphoplan.staff.urls")),
+    path("staff/requests/", include("kyphoplan.callbacks.urls_staff")),
+    path("staff/audit/", include("kyphoplan.audit.urls")),
+]
+# /en/… and /es/…: the language is in the address, so a link can be shared and cached.
+urlpatterns += i18n_patterns(
+    path("", include("kyphoplan.public.urls")),
+    path(_("request-a-call/"), include("kyphoplan.callbacks.urls_public")),
+)

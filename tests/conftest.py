@@ -1,0 +1,108 @@
+"""Shared fixtures: the people who use kyphoplan.
+
+Maria the patient fills in the public form; Sam the scheduler and Nora the nurse
+coordinator work the queue; Rita the radiologist reads it; Alex the admin also
+exports and reads the audit trail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+PASSWORD = "correct horse battery staple 42"
+
+
+@pytest.fixture
+def maria_form() -> dict[str, Any]:
+    return {
+        "name": "Maria Testpatient",
+        "phone": "(415) 555-0132",
+        "reason": "new_referral",
+        "language": "es",
+        "best_days": ["mon", "thu"],
+        "best_times": ["morning"],
+        "email": "",
+        "consent_call": "on",
+        "consent_text": "on",
+        "website": "",
+        "form_token": "maria-token-0000000000000001",
+    }
+
+
+@pytest.fixture
+def make_staff(db: Any) -> Callable[..., Any]:
+    from django.contrib.auth import get_user_model
+
+    from kyphoplan.staff.roles import Role, ensure_roles
+
+    def make(username: str, role: Role, *, password: str | None = None) -> Any:
+        groups = ensure_roles()
+        user = get_user_model().objects.create_user(username=username)
+        if password:
+            user.set_password(password)  # argon2 is slow on purpose: only when a test logs in
+        else:
+            user.set_unusable_password()
+        user.save()
+        user.groups.add(groups[role])
+        return user
+
+    return make
+
+
+@pytest.fixture
+def sam(make_staff: Callable[..., Any]) -> Any:
+    from kyphoplan.staff.roles import Role
+
+    return make_staff("sam", Role.SCHEDULER)
+
+
+@pytest.fixture
+def rita(make_staff: Callable[..., Any]) -> Any:
+    from kyphoplan.staff.roles import Role
+
+    return make_staff("rita", Role.RADIOLOGIST)
+
+
+@pytest.fixture
+def alex(make_staff: Callable[..., Any]) -> Any:
+    from kyphoplan.staff.roles import Role
+
+    return make_staff("alex", Role.ADMIN)
+
+
+@pytest.fixture
+def verified(client: Any) -> Callable[[Any], Any]:
+    """Sign a user in with a confirmed TOTP device, as if they had typed a code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def sign_in(user: Any) -> Any:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return sign_in
+
+
+def submit(client: Any, data: dict[str, Any], **extra: Any) -> Any:
+    return client.post("/en/request-a-call/", data, **extra)
+
+
+@pytest.fixture
+def send_form() -> Callable[..., Any]:
+    return submit
+
+
+@pytest.fixture
+def maria_request(db: Any, maria_form: dict[str, Any], client: Any) -> Any:
+    from kyphoplan.callbacks.models import CallbackRequest
+
+    response = submit(client, maria_form)
+    assert response.status_code == 302, response.content[:2000]
+    return CallbackRequest.objects.get(form_token=maria_form["form_token"])
