@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "kyphoplan.callbacks",
     "kyphoplan.staff",
     "kyphoplan.public",
+    "kyphoplan.cdshooks",
+    "kyphoplan.api",
 ]
 
 MIDDLEWARE = [
@@ -187,3 +189,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("KYPHOPLAN_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Integrations (docs/integration.md). The address this server is reached at: CDS Hooks
+# tokens must name it in `aud`, and links on cards point to it.
+BASE_URL = env_str("KYPHOPLAN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The CDS clients (EHRs) we trust, as JSON: issuer -> {"jwks": {...}}; see cdshooks/config.py.
+CDS_HOOKS_ISSUERS = env_str("KYPHOPLAN_CDS_HOOKS_ISSUERS")

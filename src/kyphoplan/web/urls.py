@@ -10,6 +10,9 @@ urlpatterns = [
     path("staff/", include("kyphoplan.staff.urls")),
     path("staff/requests/", include("kyphoplan.callbacks.urls_staff")),
     path("staff/audit/", include("kyphoplan.audit.urls")),
+    path("api/v1/", include("kyphoplan.api.urls")),
+    path("fhir/", include("kyphoplan.fhir.urls")),
+    path("", include("kyphoplan.cdshooks.urls")),  # /cds-services…
 ]
 # /en/… and /es/…: the language is in the address, so a link can be shared and cached.
 urlpatterns += i18n_patterns(

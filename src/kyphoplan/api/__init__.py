@@ -1,0 +1,1 @@
+"""REST API /api/v1/ (django-ninja): one router module per resource."""

@@ -1,0 +1,86 @@
+"""The contract's plan → CDS Hooks 2.0 cards.
+
+One overview card (what to hold and when, with a link to the full plan), then one
+card per flag, most severe first. Summaries stay under 140 characters.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+SUMMARY_LIMIT = 140
+INDICATOR = {"high": "critical", "medium": "warning", "low": "info"}
+_ORDER = {"critical": 0, "warning": 1, "info": 2}
+FLAG_SYSTEM = "https://kyphoplan.org/fhir/CodeSystem/plan-flag"
+SOURCE_LABELS = {
+    "SIR2019": "SIR 2019 periprocedural consensus",
+    "ASRA2018": "ASRA 2018 interventional pain guideline",
+}
+
+
+def summary(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) < SUMMARY_LIMIT else text[: SUMMARY_LIMIT - 2].rstrip() + "…"
+
+
+def _source(source_id: str | None, flag_code: str | None = None) -> dict[str, Any]:
+    label = SOURCE_LABELS.get(source_id or "", source_id or "kyphoplan practice rules")
+    body: dict[str, Any] = {"label": f"kyphoplan: {label}"}
+    if flag_code:
+        body["topic"] = {"system": FLAG_SYSTEM, "code": flag_code}
+    return body
+
+
+def _when(due: str | None) -> str:
+    if not due:
+        return ""
+    return datetime.fromisoformat(due).strftime("%a %d %b %H:%M")
+
+
+def _holds(plan: Mapping[str, Any]) -> list[str]:
+    drugs = []
+    for action in plan["actions"]:
+        if action["code"] == "stop-medication" and action.get("drug") and action["drug"] not in drugs:
+            drugs.append(action["drug"])
+    return drugs
+
+
+def overview_card(plan: Mapping[str, Any], notes: list[str], preview_url: str) -> dict[str, Any]:
+    holds = _holds(plan)
+    head = f"Kyphoplasty prep: hold {', '.join(holds)}" if holds else "Kyphoplasty prep: no blood thinner to hold"
+    lines = [f"- **{_when(a.get('due'))}** {a['text']}" for a in plan["actions"] if a.get("text")]
+    detail = "\n".join(
+        [*(f"> {note}" for note in notes), "", plan["decision_support"], "", *lines]
+    ).strip()
+    return {
+        "uuid": str(uuid.uuid4()),
+        "summary": summary(f"{head} ({len(plan['actions'])} steps, review before signing)"),
+        "detail": detail,
+        "indicator": "warning" if notes or holds else "info",
+        "source": _source(plan["actions"][0].get("source") if holds else None),
+        "links": [{"label": "Open the full preparation plan", "url": preview_url, "type": "absolute"}],
+    }
+
+
+def flag_card(flag: Mapping[str, Any], preview_url: str) -> dict[str, Any]:
+    subject = flag.get("drug") or flag.get("input") or ""
+    detail = flag.get("text") or ""
+    if flag.get("guideline"):
+        detail += f"\n\nGuideline ({flag.get('source')}): {flag['guideline']}"
+    return {
+        "uuid": str(uuid.uuid4()),
+        "summary": summary(f"{flag.get('text') or flag['code']}" if not subject else f"{subject}: {flag.get('text') or flag['code']}"),
+        "detail": detail.strip(),
+        "indicator": INDICATOR.get(flag.get("severity", ""), "info"),
+        "source": _source(flag.get("source"), flag["code"]),
+        "links": [{"label": "Open the full preparation plan", "url": preview_url, "type": "absolute"}],
+    }
+
+
+def plan_cards(plan: Mapping[str, Any], notes: list[str], preview_url: str) -> list[dict[str, Any]]:
+    flags = [flag_card(flag, preview_url) for flag in plan["flags"]]
+    flags.sort(key=lambda card: _ORDER[card["indicator"]])  # stable: keeps the engine's order within a level
+    return [overview_card(plan, notes, preview_url), *flags]

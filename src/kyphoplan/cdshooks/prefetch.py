@@ -1,0 +1,194 @@
+"""A hook request's context and prefetch → the contract's patient facts.
+
+Prefetch keys missing from the request are fetched from the client's FHIR server
+when it gave one (and the issuer allows that server); required data that is
+neither sent nor fetchable raises `MissingPrefetch` (the view answers 412).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from kyphoplan.cdshooks.config import Issuer
+from kyphoplan.cdshooks.services import PREFETCH, REQUIRED_ANY_OF
+from kyphoplan.ehr_import.client import FhirFetchError, FhirServer
+from kyphoplan.fhir.inbound import age_on, concept_text, latest_labs, lines_from, sex_of
+
+CPT_SYSTEMS = {"http://www.ama-assn.org/go/cpt", "urn:oid:2.16.840.1.113883.6.12"}
+KYPHOPLASTY_CPT = {"22510", "22511", "22512", "22513", "22514", "22515"}
+_WORDS = re.compile(r"kyphoplast|vertebroplast|vertebral augmentation", re.IGNORECASE)
+# With no date on the order, plan for a placeholder this far ahead (and say so on a card).
+PLACEHOLDER_DAYS = 14
+PLACEHOLDER_TIME = time(8, 0)
+
+
+class MissingPrefetch(Exception):
+    def __init__(self, keys: list[str]) -> None:
+        super().__init__(", ".join(keys))
+        self.keys = keys
+
+
+class BadRequest(Exception):
+    """The hook request does not have the shape the specification gives it."""
+
+
+Fetcher = Callable[[FhirServer, str, bool], list[dict[str, Any]]]
+
+
+def _fetch(server: FhirServer, relative: str, single: bool) -> list[dict[str, Any]]:
+    return [server.read(relative)] if single else server.search(relative)
+
+
+def resources_of(value: Any) -> list[dict[str, Any]]:
+    """A prefetch value (a Bundle, a single resource, or null) → its resources."""
+    if value is None:
+        return []
+    if not isinstance(value, dict) or "resourceType" not in value:
+        raise BadRequest("a prefetch value is not a FHIR resource")
+    if value["resourceType"] == "Bundle":
+        return [e["resource"] for e in value.get("entry") or [] if isinstance(e.get("resource"), dict)]
+    return [value]
+
+
+def _is_procedure(concepts: list[Mapping[str, Any]], text: str = "") -> bool:
+    for concept in concepts:
+        for coding in concept.get("coding") or []:
+            if coding.get("system") in CPT_SYSTEMS and coding.get("code") in KYPHOPLASTY_CPT:
+                return True
+        if _WORDS.search(concept_text(concept)):
+            return True
+    return bool(_WORDS.search(text))
+
+
+def procedure_resources(hook: str, context: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The kyphoplasty orders (order-sign) or appointments (appointment-book) in the context."""
+    if hook == "order-sign":
+        orders = resources_of(context.get("draftOrders"))
+        return [r for r in orders if r.get("resourceType") == "ServiceRequest"
+                and _is_procedure([r.get("code") or {}], str(r.get("text", {}).get("div", "")))]
+    appointments = resources_of(context.get("appointments"))
+    return [
+        a for a in appointments if a.get("resourceType") == "Appointment" and _is_procedure(
+            [*(a.get("serviceType") or []), a.get("appointmentType") or {}, *(a.get("reasonCode") or [])],
+            str(a.get("description") or ""),
+        )
+    ]
+
+
+def _start_of(resource: Mapping[str, Any]) -> str | None:
+    if resource.get("resourceType") == "Appointment":
+        return resource.get("start")
+    return resource.get("occurrenceDateTime") or (resource.get("occurrencePeriod") or {}).get("start")
+
+
+@dataclass
+class Draft:
+    facts: dict[str, Any]
+    placeholder_start: bool
+    notes: list[str] = field(default_factory=list)
+    sources: dict[str, list[str]] = field(default_factory=dict)
+
+
+def gather(
+    body: Mapping[str, Any], issuer: Issuer, *, fetch: Fetcher = _fetch
+) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
+    """Every prefetch key → its resources: from the request, else fetched. Returns (data, notes)."""
+    context = body.get("context") or {}
+    patient_id = context.get("patientId")
+    if not isinstance(patient_id, str) or not patient_id:
+        raise BadRequest("context.patientId is required")
+    prefetch = body.get("prefetch") or {}
+    if not isinstance(prefetch, dict):
+        raise BadRequest("prefetch must be an object")
+    server = _server(body, issuer)
+    data: dict[str, list[dict[str, Any]]] = {}
+    notes: list[str] = []
+    for key, template in PREFETCH.items():
+        if key in prefetch:
+            data[key] = resources_of(prefetch[key])
+        elif server is not None:
+            relative = template.replace("{{context.patientId}}", quote(patient_id, safe=""))
+            try:
+                data[key] = fetch(server, relative, key == "patient")
+            except FhirFetchError:
+                notes.append(f"Could not read {key} from the EHR.")
+    missing = [" or ".join(group) for group in REQUIRED_ANY_OF if not any(k in data for k in group)]
+    if missing:
+        raise MissingPrefetch(missing)
+    return data, notes
+
+
+def _server(body: Mapping[str, Any], issuer: Issuer) -> FhirServer | None:
+    base = body.get("fhirServer")
+    auth = body.get("fhirAuthorization") or {}
+    token = auth.get("access_token") if isinstance(auth, dict) else None
+    if not isinstance(base, str) or not isinstance(token, str) or not token:
+        return None
+    return FhirServer(base, token) if issuer.may_fetch_from(base) else None
+
+
+def draft_facts(
+    procedure: Mapping[str, Any], data: Mapping[str, list[dict[str, Any]]], *, now: datetime, zone: ZoneInfo
+) -> Draft:
+    as_of = now.astimezone(zone)
+    notes: list[str] = []
+    start_text = _start_of(procedure)
+    start: datetime | None = None
+    if start_text:
+        try:
+            start = datetime.fromisoformat(start_text.replace("Z", "+00:00"))
+        except ValueError:
+            notes.append("The procedure date on the order could not be read.")
+        else:
+            if start.tzinfo is None or start <= as_of:
+                notes.append("The procedure date on the order is missing a time zone or is not in the future.")
+                start = None
+    placeholder = start is None
+    if start is None:
+        day = as_of.date() + timedelta(days=PLACEHOLDER_DAYS)
+        start = datetime.combine(day, PLACEHOLDER_TIME, tzinfo=zone)
+        notes.append(
+            f"No procedure date yet: dates below assume {start:%a %d %b %Y %H:%M} and will change."
+        )
+    meds, skipped_meds = lines_from([*data.get("medicationRequests", []), *data.get("medicationStatements", [])],
+                                    "medications")
+    allergies, _ = lines_from(data.get("allergies", []), "allergies")
+    labs = latest_labs(data.get("labs", []))
+    patient: dict[str, Any] = {}
+    for resource in data.get("patient", []):
+        if resource.get("resourceType") == "Patient":
+            patient["sex"] = sex_of(resource)
+            age = age_on(str(resource.get("birthDate", "")), as_of.date())
+            if age is not None:
+                patient["age"] = age
+    if "weight_kg" in labs:
+        patient["weight_kg"] = labs.pop("weight_kg")[0]
+    notes.extend(f"{s.source} left out: {s.reason}." for s in skipped_meds if "status" not in s.reason)
+    facts: dict[str, Any] = {
+        "as_of": as_of.isoformat(),
+        "procedure": {"start": start.astimezone(zone).isoformat(), "timezone": zone.key},
+        "patient": patient,
+        "medications": _unique([line.text for line in meds]),
+        "allergies": _unique([line.text for line in allergies]),
+        "labs": {name: value for name, (value, _) in labs.items()},
+    }
+    sources = {
+        "medications": [line.source for line in meds],
+        "allergies": [line.source for line in allergies],
+        "labs": [source for _, source in labs.values()],
+    }
+    return Draft(facts=facts, placeholder_start=placeholder, notes=notes, sources=sources)
+
+
+def _unique(lines: list[str]) -> list[str]:
+    # A medicine both ordered and reported is one line for the plan, not two.
+    kept: dict[str, str] = {}
+    for line in lines:
+        kept.setdefault(line.casefold(), line)
+    return list(kept.values())

@@ -1,0 +1,3 @@
+"""Mounted at /fhir/."""
+
+urlpatterns: list[object] = []
