@@ -39,6 +39,8 @@ class ActionCode(StrEnum):
     CHECK_BLOOD_GLUCOSE = "check-blood-glucose"
     CONTINUE_MEDICATION = "continue-medication"
     CLEAR_LIQUIDS_UNTIL = "clear-liquids-until"
+    NOTIFY_RADIOLOGIST = "notify-radiologist"  # staff: tell the radiologist in time (allergies)
+    INFORMATION = "information"  # a note with no task, e.g. "shellfish is not a dye allergy"
 
 
 class FlagCode(StrEnum):
