@@ -34,14 +34,15 @@ def _filtered(request: HttpRequest):  # type: ignore[no-untyped-def]
 @staff_required("audit.view_auditevent")
 def browse(request: HttpRequest) -> HttpResponse:
     qs, who, action = _filtered(request)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    # Record first, then read: the page includes its own row and the count stays right.
     record(
         request.user,
         Action.LIST,
         ip=client_ip(request),
         object_type="auditevent",
-        detail={"page": page.number},
+        detail={"page": request.GET.get("page", "1")[:10]},
     )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "audit/browse.html",

@@ -1,0 +1,64 @@
+"""The audit trail is append-only, and only Alex the admin can browse or export it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test import Client
+
+from kyphoplan.audit.log import record
+from kyphoplan.audit.models import Action, AppendOnlyError, AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_refuses_changes_through_the_orm(sam: Any) -> None:
+    event = record(sam, Action.VIEW, ip="10.0.0.1", object_type="x", object_id="1")
+    event.action = Action.UPDATE
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.all().update(action=Action.LOGIN)
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.all().delete()
+
+
+def test_it_refuses_updates_in_the_database_itself(sam: Any) -> None:
+    record(sam, Action.VIEW, ip="10.0.0.1")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+        cur.execute("UPDATE audit_auditevent SET actor_username = 'mallory'")
+    assert AuditEvent.objects.get().actor_username == "sam"
+
+
+def test_it_refuses_deletes_in_postgresql(sam: Any) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite keeps DELETE open for the test flush; the ORM still refuses it")
+    record(sam, Action.VIEW, ip="10.0.0.1")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+        cur.execute("DELETE FROM audit_auditevent")
+
+
+def test_it_lets_alex_browse_and_export(client: Client, alex: Any, verified: Any) -> None:
+    verified(alex)
+    record(None, Action.LOGIN_FAILED, ip="192.0.2.7", username="nobody")
+    page = client.get("/staff/audit/")
+    assert page.status_code == 200
+    assert "192.0.2.7" in page.content.decode()
+    filtered = client.get("/staff/audit/?action=login_failed").content.decode()
+    assert "nobody" in filtered
+    csv_text = client.get("/staff/audit/export.csv").content.decode()
+    assert csv_text.startswith("at,actor_username,action")
+    assert "192.0.2.7" in csv_text
+    assert AuditEvent.objects.filter(action=Action.EXPORT, object_type="auditevent").exists()
+
+
+def test_it_keeps_sam_out_of_admin_pages(client: Client, sam: Any, verified: Any) -> None:
+    verified(sam)
+    for url in ["/staff/audit/", "/staff/audit/export.csv", "/staff/requests/export.csv"]:
+        assert client.get(url).status_code == 403, url
+    assert AuditEvent.objects.filter(action=Action.DENIED, actor_username="sam").count() == 3
+    assert "Audit trail" not in client.get("/staff/requests/").content.decode()
