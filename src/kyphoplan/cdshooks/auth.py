@@ -22,6 +22,9 @@ LEEWAY = timedelta(seconds=60)
 MAX_LIFETIME = timedelta(minutes=5) + LEEWAY
 
 
+_KEY_TYPE = {"RS": "RSA", "PS": "RSA", "ES": "EC", "Ed": "OKP"}
+
+
 class CdsAuthError(Exception):
     """The request is not from a client we trust. `reason` is for our logs, not the client."""
 
@@ -74,6 +77,8 @@ def authenticate(authorization: str, *, audience: str, now: datetime) -> Client:
     key = issuer.key(header.get("kid"))
     if key is None:
         raise CdsAuthError("no configured key for this kid")
+    if key.key_type != _KEY_TYPE[alg[:2]]:
+        raise CdsAuthError(f"algorithm {alg} does not fit a {key.key_type} key")
     try:
         claims = jwt.decode(
             token,
@@ -87,7 +92,7 @@ def authenticate(authorization: str, *, audience: str, now: datetime) -> Client:
         )
     except jwt.InvalidAudienceError:
         raise CdsAuthError("wrong audience") from None
-    except jwt.PyJWTError as exc:
+    except (jwt.PyJWTError, TypeError, ValueError) as exc:
         raise CdsAuthError(f"rejected ({exc.__class__.__name__})") from None
     expires = _instant(claims, "exp")
     issued = _instant(claims, "iat")
