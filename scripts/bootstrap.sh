@@ -8,6 +8,7 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 dpkg -s libpango-1.0-0 >/dev/null 2>&1 || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need_apt+=(fonts-dejavu-core)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
@@ -20,3 +21,10 @@ fi
 
 command -v uv >/dev/null 2>&1 || python3 -m pip install -q uv
 uv sync --frozen -q
+
+# axe-core (MPL-2.0) for the accessibility checks in the browser tests, from the npm
+# registry into the ignored var/ folder. Pinned so every run checks the same rules.
+AXE_VERSION=4.14.1
+if ! grep -q "\"version\": \"$AXE_VERSION\"" var/node/node_modules/axe-core/package.json 2>/dev/null; then
+  npm install --prefix var/node --no-audit --no-fund --no-save --silent "axe-core@$AXE_VERSION" </dev/null
+fi

@@ -16,7 +16,10 @@ from kyphoplan.callbacks.hours import (
 
 LA = ZoneInfo("America/Los_Angeles")
 HOURS = BusinessHours(
-    zone=LA, open_weekdays=frozenset(range(5)), opens=time(8), closes=time(17),
+    zone=LA,
+    open_weekdays=frozenset(range(5)),
+    opens=time(8),
+    closes=time(17),
     holidays=us_office_holidays(range(2025, 2028)),
 )
 PRACTICE = Practice("P", "1", "A", "s@example.org", HOURS, callback_sla_hours=4)

@@ -77,9 +77,7 @@ def test_it_highlights_overdue_requests_and_filters_them(
 ) -> None:
     verified(sam)
     assert "Overdue</span>" not in client.get("/staff/requests/").content.decode()
-    CallbackRequest.objects.filter(pk=maria_request.pk).update(
-        due_by=timezone.now() - timedelta(minutes=5)
-    )
+    CallbackRequest.objects.filter(pk=maria_request.pk).update(due_by=timezone.now() - timedelta(minutes=5))
     page = client.get("/staff/requests/?overdue=1").content.decode()
     assert 'class="overdue"' in page and "Overdue</span>" in page
     CallbackRequest.objects.filter(pk=maria_request.pk).update(status=Status.REACHED)
@@ -87,11 +85,17 @@ def test_it_highlights_overdue_requests_and_filters_them(
 
 
 def test_it_searches_without_putting_the_name_in_the_url(
-    client: Client, sam: Any, verified: Any, maria_request: CallbackRequest, maria_form: dict,
+    client: Client,
+    sam: Any,
+    verified: Any,
+    maria_request: CallbackRequest,
+    maria_form: dict,
     send_form: Any,
 ) -> None:
-    send_form(Client(REMOTE_ADDR="10.0.0.9"), {**maria_form, "name": "Otto Other",
-                                                 "form_token": "otto-token-000000000001"})
+    send_form(
+        Client(REMOTE_ADDR="10.0.0.9"),
+        {**maria_form, "name": "Otto Other", "form_token": "otto-token-000000000001"},
+    )
     verified(sam)
     r = client.post("/staff/requests/search/", {"q": "Testpatient"})
     assert r["Location"] == "/staff/requests/"
@@ -126,9 +130,7 @@ def test_it_exports_csv_for_alex_only(
     text = r.content.decode()
     assert text.splitlines()[0].startswith("reference,created_at")
     assert "Maria Testpatient" in text and "+14155550132" in text
-    assert AuditEvent.objects.filter(action=Action.EXPORT, actor_username="alex").get().detail == {
-        "count": 1
-    }
+    assert AuditEvent.objects.filter(action=Action.EXPORT, actor_username="alex").get().detail == {"count": 1}
 
 
 def test_it_neutralises_formulas_in_the_csv(
@@ -139,9 +141,7 @@ def test_it_neutralises_formulas_in_the_csv(
     assert "'=HYPERLINK(1)" in client.get("/staff/requests/export.csv").content.decode()
 
 
-def test_it_gives_anonymous_visitors_no_patient_data(
-    client: Client, maria_request: CallbackRequest
-) -> None:
+def test_it_gives_anonymous_visitors_no_patient_data(client: Client, maria_request: CallbackRequest) -> None:
     for url in [
         "/staff/requests/",
         f"/staff/requests/{maria_request.pk}/",

@@ -20,9 +20,12 @@ class _Text(HTMLParser):
         attr = dict(attrs)
         if tag == "main":
             self.in_main = True
-        if self.skip_depth or tag in SKIPPED or attr.get("data-readability") == "skip" or attr.get(
-            "aria-hidden"
-        ) == "true":
+        if (
+            self.skip_depth
+            or tag in SKIPPED
+            or attr.get("data-readability") == "skip"
+            or attr.get("aria-hidden") == "true"
+        ):
             if tag not in {"input", "br", "img", "meta", "link"}:
                 self.skip_depth += 1
             return

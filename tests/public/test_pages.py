@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 import textstat
@@ -13,12 +12,31 @@ from .readability import reader_text
 
 pytestmark = pytest.mark.django_db
 
-EN_PAGES = ["/en/", "/en/causes/", "/en/risk/", "/en/procedure/", "/en/prepare/", "/en/contact/",
-            "/en/request-a-call/"]
-ES_PAGES = ["/es/", "/es/causas/", "/es/riesgo/", "/es/tratamiento/", "/es/preparacion/",
-            "/es/contacto/", "/es/pida-una-llamada/"]
-RISK_POST = {"factors": ["female", "older", "smoking"], "sex": "woman", "age": "75",
-             "weight": "120", "unit": "lb"}
+EN_PAGES = [
+    "/en/",
+    "/en/causes/",
+    "/en/risk/",
+    "/en/procedure/",
+    "/en/prepare/",
+    "/en/contact/",
+    "/en/request-a-call/",
+]
+ES_PAGES = [
+    "/es/",
+    "/es/causas/",
+    "/es/riesgo/",
+    "/es/tratamiento/",
+    "/es/preparacion/",
+    "/es/contacto/",
+    "/es/pida-una-llamada/",
+]
+RISK_POST = {
+    "factors": ["female", "older", "smoking"],
+    "sex": "woman",
+    "age": "75",
+    "weight": "120",
+    "unit": "lb",
+}
 
 
 def thanks_page(client: Client, maria_form: dict, lang: str) -> str:
@@ -44,10 +62,13 @@ def test_it_keeps_the_stylesheet_small(client: Client) -> None:
     assert 0 < len(css) < 8_000
 
 
-@pytest.mark.parametrize(("url", "other", "label"), [
-    ("/en/procedure/", "/es/tratamiento/", "Español"),
-    ("/es/tratamiento/", "/en/procedure/", "English"),
-])
+@pytest.mark.parametrize(
+    ("url", "other", "label"),
+    [
+        ("/en/procedure/", "/es/tratamiento/", "Español"),
+        ("/es/tratamiento/", "/en/procedure/", "English"),
+    ],
+)
 def test_it_offers_a_visible_language_switch(client: Client, url: str, other: str, label: str) -> None:
     html = client.get(url).content.decode()
     assert f'href="{other}"' in html and f">{label}</a>" in html
@@ -99,7 +120,7 @@ def test_it_reads_easily_in_spanish(client: Client, maria_form: dict) -> None:
 def test_it_labels_every_form_control(client: Client) -> None:
     for url in ["/en/request-a-call/", "/en/risk/", "/es/pida-una-llamada/"]:
         html = client.get(url).content.decode()
-        controls = re.findall(r'<(?:input|select|textarea)[^>]*>', html)
+        controls = re.findall(r"<(?:input|select|textarea)[^>]*>", html)
         ids = [
             re.search(r'\bid="([^"]+)"', c).group(1)  # type: ignore[union-attr]
             for c in controls

@@ -12,19 +12,33 @@ from hypothesis import strategies as st
 from kyphoplan.public.risk import OstBand, Sex, ost_band, ost_score, to_kg
 
 
-@pytest.mark.parametrize(("age", "kg", "score"), [
-    (75, Decimal(55), -4), (70, Decimal(50), -4), (60, Decimal(70), 2), (80, Decimal(50), -6),
-    (65, Decimal("62.5"), 0), (50, Decimal(100), 10),
-])
+@pytest.mark.parametrize(
+    ("age", "kg", "score"),
+    [
+        (75, Decimal(55), -4),
+        (70, Decimal(50), -4),
+        (60, Decimal(70), 2),
+        (80, Decimal(50), -6),
+        (65, Decimal("62.5"), 0),
+        (50, Decimal(100), 10),
+    ],
+)
 def test_it_computes_ost(age: int, kg: Decimal, score: int) -> None:
     assert ost_score(age, kg) == score
 
 
-@pytest.mark.parametrize(("score", "sex", "band"), [
-    (-5, Sex.WOMAN, OstBand.HIGH), (-4, Sex.WOMAN, OstBand.ASK_ABOUT_TEST),
-    (1, Sex.WOMAN, OstBand.ASK_ABOUT_TEST), (2, Sex.WOMAN, OstBand.LOWER),
-    (3, Sex.MAN, OstBand.ASK_ABOUT_TEST), (4, Sex.MAN, OstBand.LOWER), (-9, Sex.MAN, OstBand.ASK_ABOUT_TEST),
-])
+@pytest.mark.parametrize(
+    ("score", "sex", "band"),
+    [
+        (-5, Sex.WOMAN, OstBand.HIGH),
+        (-4, Sex.WOMAN, OstBand.ASK_ABOUT_TEST),
+        (1, Sex.WOMAN, OstBand.ASK_ABOUT_TEST),
+        (2, Sex.WOMAN, OstBand.LOWER),
+        (3, Sex.MAN, OstBand.ASK_ABOUT_TEST),
+        (4, Sex.MAN, OstBand.LOWER),
+        (-9, Sex.MAN, OstBand.ASK_ABOUT_TEST),
+    ],
+)
 def test_it_uses_the_cited_cut_offs(score: int, sex: Sex, band: OstBand) -> None:
     assert ost_band(score, sex) == band
 
@@ -43,8 +57,10 @@ def test_it_converts_pounds() -> None:
 
 @pytest.mark.django_db
 def test_it_shows_maria_her_result_without_saving_or_putting_it_in_the_url(client: Client) -> None:
-    r = client.post("/en/risk/", {"factors": ["female", "older"], "sex": "woman", "age": "78",
-                                  "weight": "110", "unit": "lb"})
+    r = client.post(
+        "/en/risk/",
+        {"factors": ["female", "older"], "sex": "woman", "age": "78", "weight": "110", "unit": "lb"},
+    )
     html = r.content.decode()
     assert r.status_code == 200
     assert "You checked 2 of 12" in html

@@ -19,7 +19,8 @@ def clean_env(**extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("KYPHOPLAN_") and k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
+        if not k.startswith("KYPHOPLAN_")
+        and k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(extra)
     return env
@@ -49,7 +50,11 @@ def test_it_requires_what_is_required() -> None:
 def test_it_parses_database_urls() -> None:
     db = database_from_url("postgresql://postgres:s%40cret@127.0.0.1:5432/kp")
     assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
-        "kp", "postgres", "s@cret", "127.0.0.1", "5432",
+        "kp",
+        "postgres",
+        "s@cret",
+        "127.0.0.1",
+        "5432",
     )
     with pytest.raises(EnvError):
         database_from_url("mysql://x@y/z")
@@ -75,9 +80,13 @@ def test_it_passes_check_deploy_in_production_mode(tmp_path: Path) -> None:
     for tag in ("(security.", "(axes.", "(otp"):
         assert tag not in result.stderr + result.stdout
     probe = run(
-        ["-c", "import django; django.setup(); from django.conf import settings as s; "
-               "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.SECURE_SSL_REDIRECT)"],
-        env, tmp_path,
+        [
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s; "
+            "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.SECURE_SSL_REDIRECT)",
+        ],
+        env,
+        tmp_path,
     )
     assert probe.stdout.split() == ["False", "True", "True"]
 
