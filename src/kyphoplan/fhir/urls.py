@@ -1,3 +1,13 @@
 """Mounted at /fhir/."""
 
-urlpatterns: list[object] = []
+from django.urls import path
+
+from kyphoplan.fhir import views
+
+app_name = "fhir"
+
+urlpatterns = [
+    path("metadata", views.metadata, name="metadata"),
+    path("<str:kind>", views.search, name="search"),
+    path("<str:kind>/<str:rid>", views.read, name="read"),
+]

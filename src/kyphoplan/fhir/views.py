@@ -1,0 +1,145 @@
+"""FHIR R4 REST endpoints at /fhir/: metadata (public), then token-authenticated read and search."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from kyphoplan.api.models import Scope
+from kyphoplan.api.tokens import Caller, from_header
+from kyphoplan.callbacks.models import CallbackRequest
+from kyphoplan.fhir import access
+from kyphoplan.fhir.capability import capability_statement
+from kyphoplan.fhir.questionnaire import QUESTIONNAIRE_ID, questionnaire
+from kyphoplan.fhir.resources import TASK_STATUS, task_from_callback
+from kyphoplan.fhir.validate import emit
+from kyphoplan.web.net import client_ip
+
+FHIR_JSON = "application/fhir+json"
+MAX_COUNT = 100
+
+
+def _respond(resource: dict[str, Any], status: int = 200) -> HttpResponse:
+    response = HttpResponse(json.dumps(emit(resource)), status=status, content_type=FHIR_JSON)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def outcome(status: int, code: str, text: str) -> HttpResponse:
+    return _respond({"resourceType": "OperationOutcome",
+                     "issue": [{"severity": "error", "code": code, "diagnostics": text}]}, status)
+
+
+def _caller(request: HttpRequest, scope: Scope) -> Caller | HttpResponse:
+    caller = from_header(request.headers.get("Authorization", ""), now=timezone.now())
+    if caller is None:
+        response = outcome(401, "login", "a valid integration token is required")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="kyphoplan"'
+        return response
+    if not caller.has(scope):
+        return outcome(403, "forbidden", f"the token lacks the {scope.value} scope")
+    return caller
+
+
+def _base() -> str:
+    return f"{settings.BASE_URL}/fhir"
+
+
+@require_GET
+def metadata(request: HttpRequest) -> HttpResponse:
+    return _respond(capability_statement(_base(), timezone.now()))
+
+
+def _task_read(caller: Caller, request: HttpRequest, rid: str) -> HttpResponse:
+    try:
+        req = access.access_callback(caller, uuid.UUID(rid), ip=client_ip(request))
+    except (ValueError, CallbackRequest.DoesNotExist):
+        return outcome(404, "not-found", f"Task/{rid} is not known")
+    return _respond(task_from_callback(req))
+
+
+_FROM_TASK_STATUS: dict[str, list[str]] = {}
+for ours, theirs in TASK_STATUS.items():
+    _FROM_TASK_STATUS.setdefault(theirs, []).append(ours)
+
+
+def _task_search(caller: Caller, request: HttpRequest) -> HttpResponse:
+    unknown = set(request.GET) - {"status", "_count", "_offset"}
+    if unknown:
+        return outcome(400, "not-supported", f"unsupported search parameters: {', '.join(sorted(unknown))}")
+    try:
+        count = min(max(int(request.GET.get("_count", 50)), 1), MAX_COUNT)
+        offset = max(int(request.GET.get("_offset", 0)), 0)
+    except ValueError:
+        return outcome(400, "invalid", "_count and _offset must be whole numbers")
+    fhir_status = request.GET.get("status")
+    statuses = _FROM_TASK_STATUS.get(fhir_status, []) if fhir_status else None
+    rows, total = access.access_callbacks(caller, statuses=statuses, offset=offset, count=count,
+                                          ip=client_ip(request))
+    return _respond(_bundle("Task", [task_from_callback(r) for r in rows], total, request, offset, count))
+
+
+def _bundle(kind: str, resources: list[dict[str, Any]], total: int, request: HttpRequest,
+            offset: int, count: int) -> dict[str, Any]:
+    params = {k: v for k, v in request.GET.items() if k not in {"_offset"}}
+    links = [{"relation": "self", "url": f"{_base()}/{kind}?{urlencode({**params, '_offset': offset})}"}]
+    if offset + count < total:
+        links.append({"relation": "next",
+                      "url": f"{_base()}/{kind}?{urlencode({**params, '_count': count, '_offset': offset + count})}"})
+    return {"resourceType": "Bundle", "type": "searchset", "total": total, "link": links,
+            "entry": [{"fullUrl": f"{_base()}/{kind}/{r['id']}", "resource": emit(r), "search": {"mode": "match"}}
+                      for r in resources]}
+
+
+def _questionnaire_read(caller: Caller, request: HttpRequest, rid: str) -> HttpResponse:
+    if rid != QUESTIONNAIRE_ID:
+        return outcome(404, "not-found", f"Questionnaire/{rid} is not known")
+    return _respond(questionnaire())
+
+
+def _questionnaire_search(caller: Caller, request: HttpRequest) -> HttpResponse:
+    return _respond(_bundle("Questionnaire", [questionnaire()], 1, request, 0, 1))
+
+
+Read = Callable[[Caller, HttpRequest, str], HttpResponse]
+Search = Callable[[Caller, HttpRequest], HttpResponse]
+# Resource types served now; the CapabilityStatement is built from this table.
+READ: dict[str, Read] = {"Task": _task_read, "Questionnaire": _questionnaire_read}
+SEARCH: dict[str, Search] = {"Task": _task_search, "Questionnaire": _questionnaire_search}
+
+
+@require_GET
+def read(request: HttpRequest, kind: str, rid: str) -> HttpResponse:
+    handler = READ.get(kind)
+    if handler is None:
+        return outcome(404, "not-supported", f"{kind} is not served here")
+    caller = _caller(request, Scope.FHIR_READ)
+    if isinstance(caller, HttpResponse):
+        return caller
+    try:
+        return handler(caller, request, rid)
+    except PermissionDenied:
+        return outcome(403, "forbidden", "the token's owner may not read this")
+
+
+@require_GET
+def search(request: HttpRequest, kind: str) -> HttpResponse:
+    handler = SEARCH.get(kind)
+    if handler is None:
+        return outcome(404, "not-supported", f"{kind} is not served here")
+    caller = _caller(request, Scope.FHIR_READ)
+    if isinstance(caller, HttpResponse):
+        return caller
+    try:
+        return handler(caller, request)
+    except PermissionDenied:
+        return outcome(403, "forbidden", "the token's owner may not read this")
