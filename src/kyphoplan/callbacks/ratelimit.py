@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -36,6 +37,9 @@ def hit(key: str, *, limit: int, window: timedelta, now: datetime) -> bool:
             pass  # another worker created it first; fine
         RateLimitCounter.objects.filter(key=key, window_start=start).update(hits=F("hits") + 1)
         hits = RateLimitCounter.objects.get(key=key, window_start=start).hits
+    # Now and then, clear out old windows so the table stays small.
+    if secrets.randbelow(100) == 0:
+        purge_before(now, window)
     return hits <= limit
 
 
