@@ -1,5 +1,27 @@
-"""The API object; routers are added per resource."""
+"""The /api/v1/ API object: token auth, one error shape, one router per resource."""
+
+from __future__ import annotations
 
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="kyphoplan", version="1", urls_namespace="api")
+from kyphoplan.api import errors
+from kyphoplan.api.auth import TokenAuth
+from kyphoplan.api.routers import callbacks, plans
+
+api = NinjaAPI(
+    title="kyphoplan",
+    version="1",
+    description=(
+        "Integration API. Authenticate with `Authorization: Bearer <token>` (made by "
+        "`manage.py create_api_token`); each route names the scope it needs. Errors are "
+        '`{"error": {"code", "message", "field"}}`. Plans are decision support: medication '
+        "changes take effect only after a clinician signs."
+    ),
+    auth=TokenAuth(),
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url=None,
+)
+errors.install(api)
+api.add_router("/plans", plans.router)
+api.add_router("/callbacks", callbacks.router)

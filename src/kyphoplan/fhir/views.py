@@ -14,10 +14,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from kyphoplan.api import access
 from kyphoplan.api.models import Scope
 from kyphoplan.api.tokens import Caller, from_header
 from kyphoplan.callbacks.models import CallbackRequest
-from kyphoplan.fhir import access
 from kyphoplan.fhir.capability import capability_statement
 from kyphoplan.fhir.questionnaire import QUESTIONNAIRE_ID, questionnaire
 from kyphoplan.fhir.resources import TASK_STATUS, task_from_callback
@@ -61,7 +61,7 @@ def metadata(request: HttpRequest) -> HttpResponse:
 
 def _task_read(caller: Caller, request: HttpRequest, rid: str) -> HttpResponse:
     try:
-        req = access.access_callback(caller, uuid.UUID(rid), ip=client_ip(request))
+        req = access.access_callback(caller, uuid.UUID(rid), ip=client_ip(request), via="fhir")
     except (ValueError, CallbackRequest.DoesNotExist):
         return outcome(404, "not-found", f"Task/{rid} is not known")
     return _respond(task_from_callback(req))
@@ -84,7 +84,7 @@ def _task_search(caller: Caller, request: HttpRequest) -> HttpResponse:
     fhir_status = request.GET.get("status")
     statuses = _FROM_TASK_STATUS.get(fhir_status, []) if fhir_status else None
     rows, total = access.access_callbacks(caller, statuses=statuses, offset=offset, count=count,
-                                          ip=client_ip(request))
+                                          ip=client_ip(request), via="fhir")
     return _respond(_bundle("Task", [task_from_callback(r) for r in rows], total, request, offset, count))
 
 

