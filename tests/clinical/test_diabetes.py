@@ -478,3 +478,11 @@ def test_it_ignores_unrecognised_lines_and_other_medicines() -> None:
     unknown = RecognizedMedication(input="blue pill", recognized=False)
     result = plan_diabetes(context(other, unknown))
     assert not result.actions and not result.flags and not result.dispositions
+
+
+def test_it_plans_the_pump_not_the_insulin_inside_it() -> None:
+    line = med(
+        "insulin pump with Humalog", ("insulin pump", "insulin lispro"), ("insulin-pump", "insulin-prandial")
+    )
+    (adjust,) = actions(context(line), ActionCode.ADJUST_DOSE)
+    assert adjust.rule == "samba2010.insulin-pump"

@@ -117,13 +117,17 @@ def _stop(
     index: int,
     holds: list[Hold],
     resume: bool,
+    weekly: bool = False,
 ) -> None:
     """One stop per line: a tablet cannot be split, so the longest hold wins."""
     longest = max(holds, key=lambda h: h.days)
     drug = "/".join(dict.fromkeys(h.drug for h in holds))
     name = ctx.display_name(med, drug)
     window = hold_for_days(ctx.start, longest.days, ctx.facts.zone)
-    if longest.days == 0:
+    if weekly:
+        # A weekly dose has its own weekday: name the days to skip, not a "last dose" date.
+        text = say("diabetes.stop.weekly", drug=name, first_day=window.starts.date())
+    elif longest.days == 0:
         text = say("diabetes.stop.day-of", drug=name, day=ctx.procedure_day, last_day=window.last_dose_date)
     else:
         text = say(
@@ -297,7 +301,7 @@ def _glp1(
         )
         if not with_insulin:
             days = int(rule.number("weekly_hold_days" if weekly else "daily_hold_days"))
-            _stop(ctx, out, med, index, [Hold(rule, days, ingredient)], resume=True)
+            _stop(ctx, out, med, index, [Hold(rule, days, ingredient)], resume=True, weekly=weekly)
         return
     hours = rule.number("clear_liquid_hours")
     key = "diabetes.flag.glp1-higher-risk" if reasons else "diabetes.flag.glp1-continue"

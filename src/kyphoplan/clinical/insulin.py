@@ -107,7 +107,6 @@ def _units(med: RecognizedMedication) -> float | None:
     dose = med.dose
     if dose is None or dose.amount is None or dose.unit not in ("units", "unit", "u", "iu"):
         return None
-    # A combination line has one amount per ingredient; the insulin is what counts.
     return dose.amount
 
 
@@ -262,6 +261,10 @@ def plan_insulin_line(ctx: PlanContext, out: Contribution, med: RecognizedMedica
         _no_value(ctx, out, med, drug, index, say("diabetes.flag.insulin-combination", drug=drug))
         _approval_flag(ctx, out, ctx.rules[NO_VALUE_RULE], drug, med, [])
         return True
+    if any(c == "insulin-pump" for _, c in found):
+        # "pump with Humalog": the insulin in the pump runs at the basal rate; the
+        # mealtime-insulin hold must not also be applied to it.
+        found = [(i, c) for i, c in found if c == "insulin-pump"]
     for ingredient, drug_class in found:
         rule = ctx.rules[_RULE_BY_CLASS[drug_class]]
         name = ctx.display_name(med, ingredient)
