@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from kyphoplan.clinical.facts import PatientFacts, Procedure
+from kyphoplan.clinical.facts import AspirinIndication, PatientFacts, Procedure
 from kyphoplan.clinical.model import Protocol, RecognizedMedication
 from kyphoplan.clinical.renal import Crcl, CrclOrigin
 from kyphoplan.clinical.rulesets import (
@@ -198,7 +198,7 @@ def evaluate(
         interval=interval,
         band_guideline=band_text,
         renal_needed=renal_needed,
-        assumed=_assumption(rule, med),
+        assumed=_assumption(rule, med, facts),
     )
     if interval.kind in (HoldKind.DAYS, HoldKind.DOSES, HoldKind.HOURS):
         window, assumed_times = _window(interval, med, drugs[0], facts)
@@ -206,11 +206,14 @@ def evaluate(
     return outcome
 
 
-def _assumption(rule: AntithromboticRule, med: RecognizedMedication) -> str:
-    if not rule.assumption:
-        return ""
-    if "dose" in rule.assumption and med.dose is not None and med.dose.amount is not None:
-        return ""  # the dose was stated, so the rule was chosen on it
+def _assumption(rule: AntithromboticRule, med: RecognizedMedication, facts: PatientFacts) -> str:
+    """The rule's assumption, when the facts left it open (the clinician must see it)."""
+    if rule.assumption_about == "dose":
+        stated = med.dose is not None and med.dose.amount is not None
+        return "" if stated else rule.assumption
+    if rule.assumption_about == "indication":
+        unknown = facts.patient.aspirin_indication is AspirinIndication.UNKNOWN
+        return rule.assumption if unknown else ""
     return rule.assumption
 
 

@@ -78,6 +78,14 @@ def _labs(ctx: PlanContext, out: Contribution) -> None:
             platelets_rule,
             say("general.flag.platelets-low", value=labs.platelets_10e9_per_l, minimum=minimum),
         )
+    else:
+        # Always listed: a high-bleeding-risk procedure needs a platelet count.
+        out.flag(
+            FlagCode.PLATELET_CHECK,
+            Severity.LOW,
+            platelets_rule,
+            say("general.flag.platelets-ok", value=labs.platelets_10e9_per_l, minimum=minimum),
+        )
     inr_rule = ctx.rules["sir2019.inr-check"]
     if patient.liver_disease:
         out.flag(
@@ -91,7 +99,10 @@ def _labs(ctx: PlanContext, out: Contribution) -> None:
             ),
         )
     low, high = inr_rule.span("inr_max")
-    if labs.inr is not None and labs.inr > high:
+    # On a vitamin K antagonist a high INR is expected now; the drug's own
+    # inr-check flag carries the value and the target, so do not repeat it.
+    on_vka = any("vitamin-k-antagonist" in med.classes for med in ctx.medications)
+    if labs.inr is not None and labs.inr > high and not on_vka:
         out.flag(
             FlagCode.LAB_OUT_OF_RANGE,
             Severity.HIGH,

@@ -124,6 +124,7 @@ class AntithromboticRule:
     bridging_question: bool = False
     not_covered_below_crcl: float | None = None
     assumption: str = ""
+    assumption_about: str = ""  # "dose" or "indication": when the assumption applies
 
 
 @dataclass(frozen=True)
@@ -247,6 +248,9 @@ def _rule(raw: Any, index: int, file: str) -> AntithromboticRule:
         bridging_question=bool(raw.get("bridging_question", False)),
         not_covered_below_crcl=raw.get("not_covered_below_crcl"),
         assumption=str(raw.get("dose_assumption", raw.get("indication_assumption", ""))),
+        assumption_about=(
+            "dose" if "dose_assumption" in raw else "indication" if "indication_assumption" in raw else ""
+        ),
     )
 
 
