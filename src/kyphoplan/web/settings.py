@@ -38,6 +38,13 @@ INSTALLED_APPS = [
     "kyphoplan.callbacks",
     "kyphoplan.staff",
     "kyphoplan.public",
+    # The patient pathway (docs/pathway.md).
+    "kyphoplan.cases",
+    "kyphoplan.intake",
+    "kyphoplan.plans",
+    "kyphoplan.booking",
+    "kyphoplan.reminders",
+    "kyphoplan.patient",
     "kyphoplan.cdshooks",
     "kyphoplan.api",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("staff/", include("kyphoplan.staff.urls")),
     path("staff/requests/", include("kyphoplan.callbacks.urls_staff")),
     path("staff/audit/", include("kyphoplan.audit.urls")),
+    path("staff/cases/", include("kyphoplan.cases.urls_pathway")),  # docs/pathway.md
     path("api/v1/", include("kyphoplan.api.urls")),
     path("fhir/", include("kyphoplan.fhir.urls")),
     path("", include("kyphoplan.cdshooks.urls")),  # /cds-services…
@@ -19,3 +20,5 @@ urlpatterns += i18n_patterns(
     path("", include("kyphoplan.public.urls")),
     path(_("request-a-call/"), include("kyphoplan.callbacks.urls_public")),
 )
+# The patient pathway: links by email or text open /<language>/p/… (docs/pathway.md).
+urlpatterns += i18n_patterns(path("p/", include("kyphoplan.patient.urls")))

@@ -1,0 +1,1 @@
+"""Procedure rooms, overnight beds and bookings that cannot overlap."""

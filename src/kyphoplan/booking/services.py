@@ -1,0 +1,125 @@
+"""Booking, moving and cancelling procedures.
+
+Each booking writes its slot claims in the same transaction; the unique
+constraint on (resource, slot) turns a race between two schedulers into one
+success and one `SlotTaken`, on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from kyphoplan.audit.log import record
+from kyphoplan.audit.models import Action
+from kyphoplan.booking.config import get_rules
+from kyphoplan.booking.models import Booking, BookingStatus, Resource, ResourceKind, SlotClaim
+from kyphoplan.booking.slots import BookingRuleError, check_working_hours, timeline
+from kyphoplan.cases import roles
+from kyphoplan.cases.models import Case
+from kyphoplan.cases.services import advance
+from kyphoplan.cases.workflow import CaseStatus
+
+OBJECT_TYPE = "booking"
+
+
+class SlotTaken(RuntimeError):
+    """Another booking holds the room or bed at that time."""
+
+
+def taken_slots(resource: Resource, start: datetime, end: datetime) -> set[datetime]:
+    return set(resource.claims.filter(slot_start__gte=start, slot_start__lt=end).values_list("slot_start", flat=True))
+
+
+def _free_bed(slots: list[datetime]) -> Resource | None:
+    for bed in Resource.objects.filter(kind=ResourceKind.BED, active=True):
+        if not bed.claims.filter(slot_start__in=slots).exists():
+            return bed
+    return None
+
+
+def book(
+    acting_user: Any, case: Case, *, room: Resource, start: datetime, overnight: bool = False,
+    ip: str | None, now: datetime,
+) -> Booking:
+    """Book (or move) the case's procedure. Moving recomputes the plan and the reminders."""
+    roles.require(acting_user, roles.BOOK, ip=ip, what="book")
+    if room.kind != ResourceKind.ROOM or not room.active:
+        raise BookingRuleError("choose an open procedure room")
+    levels = len(case.levels_to_treat)
+    if levels < 1:
+        raise BookingRuleError("set the levels to treat first: room time depends on them")
+    rules = get_rules()
+    check_working_hours(start, levels, rules)
+    if start <= now:
+        raise BookingRuleError("choose a time in the future")
+    t = timeline(start, levels, rules, overnight=overnight)
+    try:
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().get(pk=case.pk)
+            previous = Booking.objects.filter(case=locked, status=BookingStatus.ACTIVE).first()
+            if previous is not None:
+                previous.claims.all().delete()
+                previous.status, previous.ended_at = BookingStatus.MOVED, now
+                previous.save(update_fields=["status", "ended_at"])
+            bed = _free_bed(t.bed_slots()) if overnight else None
+            if overnight and bed is None:
+                raise SlotTaken("no overnight bed is free that night")
+            booking = Booking.objects.create(
+                case=locked, room=room, bed=bed, levels=levels, arrive=t.arrive, start=t.start, end=t.end,
+                discharge=t.discharge, created_at=now, created_by=acting_user,
+            )
+            claims = [SlotClaim(resource=room, slot_start=s, booking=booking) for s in t.room_slots()]
+            if bed is not None:
+                claims += [SlotClaim(resource=bed, slot_start=s, booking=booking) for s in t.bed_slots()]
+            SlotClaim.objects.bulk_create(claims)
+            record(acting_user, Action.CREATE, ip=ip, object_type=OBJECT_TYPE, object_id=booking.pk, at=now,
+                   detail={"case": str(case.pk), "moved_from": previous.pk if previous else None,
+                           "room": room.pk, "bed": bed.pk if bed else None})
+            _after_date_change(locked, actor=acting_user, ip=ip, now=now)
+    except IntegrityError as exc:
+        raise SlotTaken("that time is no longer free") from exc
+    case.refresh_from_db()
+    return booking
+
+
+def _after_date_change(case: Case, *, actor: Any, ip: str | None, now: datetime) -> None:
+    from kyphoplan.intake.models import IntakeStatus
+    from kyphoplan.plans.models import Reason
+    from kyphoplan.plans.services import latest, recompute
+    from kyphoplan.reminders.services import cancel_pending, schedule_for_case
+
+    intake = getattr(case, "intake", None)
+    if latest(case) is None and (intake is None or intake.status != IntakeStatus.SUBMITTED):
+        return  # nothing to plan yet
+    new_version = recompute(case, actor=actor, reason=Reason.BOOKING, now=now, ip=ip)
+    current = latest(case)
+    if new_version is None and current is not None and current.signed:
+        advance(case, CaseStatus.SCHEDULED, actor=actor, ip=ip, now=now, why="booked")
+        schedule_for_case(case, now=now)
+    else:
+        # The signed plan's dates no longer hold: nothing goes out until the new one is signed.
+        cancel_pending(case, now=now, why="new plan version to sign")
+
+
+def cancel_booking(acting_user: Any, booking: Booking, *, ip: str | None, now: datetime) -> None:
+    roles.require(acting_user, roles.BOOK, ip=ip, what="cancel booking")
+    from kyphoplan.reminders.services import cancel_pending
+
+    with transaction.atomic():
+        locked = Booking.objects.select_for_update().get(pk=booking.pk)
+        if locked.status != BookingStatus.ACTIVE:
+            return
+        locked.claims.all().delete()
+        locked.status, locked.ended_at = BookingStatus.CANCELLED, now
+        locked.save(update_fields=["status", "ended_at"])
+        record(acting_user, Action.UPDATE, ip=ip, object_type=OBJECT_TYPE, object_id=booking.pk, at=now,
+               detail={"cancelled": True})
+        cancel_pending(locked.case, now=now, why="booking cancelled")
+    booking.refresh_from_db()
+
+
+def active_booking(case: Case) -> Booking | None:
+    return case.bookings.filter(status=BookingStatus.ACTIVE).select_related("room", "bed").first()

@@ -1,0 +1,85 @@
+"""Booking the procedure: pick a day, see free starts per room, book."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kyphoplan.booking import services
+from kyphoplan.booking.config import get_rules
+from kyphoplan.booking.models import Resource, ResourceKind
+from kyphoplan.booking.slots import BookingRuleError, candidate_starts, procedure_minutes
+from kyphoplan.cases import access, roles
+from kyphoplan.staff.decorators import staff_required
+from kyphoplan.web.net import client_ip
+
+
+def _day(request: HttpRequest, case: object) -> date:
+    raw = request.GET.get("day", "")
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        pass
+    target = getattr(case, "target_start", None)
+    rules = get_rules()
+    if target is not None:
+        return target.astimezone(rules.zone).date()
+    return (timezone.now().astimezone(rules.zone) + timedelta(days=1)).date()
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required()
+def book(request: HttpRequest, case_id: str) -> HttpResponse:
+    ip = client_ip(request)
+    case = access.access_case(request.user, case_id, ip=ip, what="booking")
+    roles.require(request.user, roles.BOOK, ip=ip, what="booking")
+    rules = get_rules()
+    if request.method == "POST":
+        try:
+            room = Resource.objects.get(pk=request.POST.get("room"), kind=ResourceKind.ROOM)
+            start = datetime.fromisoformat(request.POST.get("start", "")).astimezone(rules.zone)
+            services.book(request.user, case, room=room, start=start, overnight="overnight" in request.POST,
+                          ip=ip, now=timezone.now())
+        except (Resource.DoesNotExist, ValueError) as exc:
+            messages.error(request, f"Choose a room and a time ({exc}).")
+        except services.SlotTaken as exc:
+            messages.error(request, f"Not booked: {exc}. Choose another time.")
+        else:
+            messages.success(request, "Booked.")
+            return redirect("cases:detail", case_id=case.pk)
+    day = _day(request, case)
+    levels = len(case.levels_to_treat)
+    rooms = []
+    if levels:
+        start_utc = datetime.combine(day, datetime.min.time(), tzinfo=rules.zone)
+        end_utc = start_utc + timedelta(days=1, hours=2)
+        for room in Resource.objects.filter(kind=ResourceKind.ROOM, active=True):
+            taken = services.taken_slots(room, start_utc, end_utc)
+            rooms.append((room, candidate_starts(day, levels, rules, taken)))
+    return render(request, "booking/book.html", {
+        "case": case, "day": day, "rooms": rooms, "levels": levels,
+        "minutes": procedure_minutes(levels, rules) if levels else 0, "rules": rules,
+        "prev_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
+        "booking": services.active_booking(case),
+        "beds": Resource.objects.filter(kind=ResourceKind.BED, active=True).exists(),
+    })
+
+
+@require_POST
+@staff_required()
+def cancel(request: HttpRequest, case_id: str) -> HttpResponse:
+    ip = client_ip(request)
+    case = access.access_case(request.user, case_id, ip=ip, what="cancel booking")
+    booking = services.active_booking(case)
+    if booking is not None:
+        try:
+            services.cancel_booking(request.user, booking, ip=ip, now=timezone.now())
+            messages.success(request, "The booking is cancelled; its reminders will not go out.")
+        except BookingRuleError as exc:
+            messages.error(request, str(exc))
+    return redirect("cases:detail", case_id=case.pk)

@@ -1,0 +1,1 @@
+"""A case: one patient, one procedure, from referral to follow-up."""

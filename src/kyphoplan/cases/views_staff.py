@@ -1,0 +1,195 @@
+"""Cases in the staff console. Thin: reads through `access`, writes through `services`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kyphoplan.callbacks import access as callback_access
+from kyphoplan.cases import access, roles, services
+from kyphoplan.cases.forms import CaseForm, LabsForm, StatusForm, initial_for
+from kyphoplan.cases.models import Channel, LinkPurpose
+from kyphoplan.cases.workflow import CaseStatus, CaseWorkflowError, allowed_next
+from kyphoplan.staff.decorators import staff_required
+from kyphoplan.web.net import client_ip
+from kyphoplan.web.practice import get_practice
+
+
+@require_GET
+@staff_required()
+def case_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "open")
+    rows = access.access_cases(request.user, status=status, ip=client_ip(request))
+    return render(request, "cases/list.html", {"rows": rows, "status": status, "statuses": CaseStatus.choices,
+                                               "can_work": roles.has_role(request.user, roles.WORK_CASES)})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required()
+def new_case(request: HttpRequest) -> HttpResponse:
+    ip = client_ip(request)
+    roles.require(request.user, roles.WORK_CASES, ip=ip, what="new case")
+    zone = get_practice().hours.zone
+    form = CaseForm(request.POST or None, zone=zone, initial={"language": "en", "sex": "unknown",
+                                                              "email_reminders": True})
+    if request.method == "POST" and form.is_valid():
+        case = services.open_case(request.user, form.details(), ip=ip, now=timezone.now())
+        return redirect("cases:detail", case_id=case.pk)
+    # Call-backs reached by phone are where most cases start: one click each.
+    reached = callback_access.access_queue(
+        request.user, callback_access.QueueFilter(status="reached"), ip=ip, now=timezone.now())
+    reached = [r for r in reached if not hasattr(r, "case")]
+    return render(request, "cases/new.html", {"form": form, "callbacks": reached})
+
+
+@require_POST
+@staff_required()
+def from_callback(request: HttpRequest, request_id: str) -> HttpResponse:
+    ip = client_ip(request)
+    req = callback_access.access_request(request.user, request_id, ip=ip)
+    case = services.case_from_callback(request.user, req, ip=ip, now=timezone.now())
+    messages.success(request, f"Case {case.reference} is open.")
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@require_GET
+@staff_required()
+def detail(request: HttpRequest, case_id: str) -> HttpResponse:
+    from kyphoplan.booking.services import active_booking
+    from kyphoplan.plans.services import latest, latest_signed
+    from kyphoplan.reminders.services import status_summary
+
+    case = access.access_case(request.user, case_id, ip=client_ip(request))
+    allowed = [(s.value, s.label) for s in allowed_next(CaseStatus(case.status))]
+    return render(request, "cases/detail.html", {
+        "case": case, "status_form": StatusForm(allowed=allowed) if allowed else None,
+        "labs_form": LabsForm(initial=case.labs), "links": case.links.all()[:10],
+        "intake": getattr(case, "intake", None), "latest": latest(case), "signed": latest_signed(case),
+        "booking": active_booking(case), "reminders": status_summary(case),
+        "can_work": roles.has_role(request.user, roles.WORK_CASES),
+        "can_review": roles.has_role(request.user, roles.REVIEW_PLANS),
+        "can_book": roles.has_role(request.user, roles.BOOK), "zone": get_practice().hours.zone.key,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required()
+def edit(request: HttpRequest, case_id: str) -> HttpResponse:
+    ip = client_ip(request)
+    case = access.access_case(request.user, case_id, ip=ip, what="edit")
+    zone = get_practice().hours.zone
+    form = CaseForm(request.POST or None, zone=zone, initial=initial_for(case, zone))
+    if request.method == "POST" and form.is_valid():
+        changed = services.update_case(request.user, case, form.details(), ip=ip, now=timezone.now())
+        _replan_quietly(request, case)
+        messages.success(request, "Saved." if changed else "Nothing changed.")
+        return redirect("cases:detail", case_id=case.pk)
+    return render(request, "cases/edit.html", {"case": case, "form": form})
+
+
+def _replan_quietly(request: HttpRequest, case: object) -> None:
+    """After a change of levels, sedation or provisional date, a plan that exists is redone."""
+    from kyphoplan.plans.models import Reason
+    from kyphoplan.plans.services import PlanNotReady, latest, recompute
+
+    if latest(case) is None:  # type: ignore[arg-type]
+        return
+    try:
+        v = recompute(case, actor=request.user, reason=Reason.CHANGE, now=timezone.now(), ip=client_ip(request))  # type: ignore[arg-type]
+    except PlanNotReady as exc:
+        messages.error(request, f"The plan could not be redone: {exc}")
+        return
+    if v is not None:
+        from kyphoplan.reminders.services import cancel_pending
+
+        cancel_pending(case, now=timezone.now(), why="new plan version to sign")  # type: ignore[arg-type]
+        messages.info(request, f"Plan version {v.number} was made and needs a signature.")
+
+
+@require_POST
+@staff_required()
+def set_status(request: HttpRequest, case_id: str) -> HttpResponse:
+    ip = client_ip(request)
+    case = access.access_case(request.user, case_id, ip=ip, what="status")
+    allowed = [(s.value, s.label) for s in allowed_next(CaseStatus(case.status))]
+    form = StatusForm(request.POST, allowed=allowed)
+    if not form.is_valid():
+        messages.error(request, "Choose a status this case can move to.")
+    else:
+        try:
+            services.change_status(request.user, case, new_status=CaseStatus(form.cleaned_data["new_status"]),
+                                   cancel_reason=form.cleaned_data["cancel_reason"], ip=ip, now=timezone.now())
+            messages.success(request, f"Status is now {case.get_status_display()}.")
+        except CaseWorkflowError as exc:
+            messages.error(request, str(exc).capitalize() + ".")
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@require_POST
+@staff_required()
+def set_labs(request: HttpRequest, case_id: str) -> HttpResponse:
+    ip = client_ip(request)
+    case = access.access_case(request.user, case_id, ip=ip, what="labs")
+    form = LabsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Lab values must be numbers.")
+    else:
+        services.set_labs(request.user, case, form.labs(), ip=ip, now=timezone.now())
+        _replan_quietly(request, case)
+        messages.success(request, "Labs saved.")
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@require_POST
+@staff_required()
+def issue_link(request: HttpRequest, case_id: str) -> HttpResponse:
+    from kyphoplan.plans.services import latest_signed
+
+    ip = client_ip(request)
+    case = access.access_case(request.user, case_id, ip=ip, what="link")
+    try:
+        purpose = LinkPurpose(request.POST.get("purpose", ""))
+        channel = Channel(request.POST.get("channel", ""))
+    except ValueError:
+        messages.error(request, "Choose what the link is for and how to send it.")
+        return redirect("cases:detail", case_id=case.pk)
+    expires = None
+    if purpose == LinkPurpose.PLAN:
+        from kyphoplan.booking.services import active_booking
+
+        booking = active_booking(case)
+        if booking is None or latest_signed(case) is None:
+            messages.error(request, "The plan link needs a signed plan and a booking.")
+            return redirect("cases:detail", case_id=case.pk)
+        expires = services.plan_link_expiry(booking.start)
+    try:
+        _, token = services.issue_link(request.user, case, purpose=purpose, channel=channel, ip=ip,
+                                       now=timezone.now(), expires_at=expires)
+    except ValueError as exc:
+        messages.error(request, str(exc).capitalize() + ".")
+        return redirect("cases:detail", case_id=case.pk)
+    if channel == Channel.SHOWN:
+        # Shown once, on this page only, for a coordinator to pass on; it is not stored.
+        from django.urls import reverse
+        from django.utils import translation
+
+        with translation.override(case.language):
+            name = "patient_links:intake" if purpose == LinkPurpose.INTAKE else "patient_links:plan"
+            url = request.build_absolute_uri(reverse(name, kwargs={"token": token}))
+        return render(request, "cases/link_shown.html", {"case": case, "url": url, "purpose": purpose})
+    messages.success(request, f"The {purpose.label.lower()} link is on its way by {channel.label.lower()}.")
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@require_POST
+@staff_required()
+def revoke_link(request: HttpRequest, case_id: str, link_id: int) -> HttpResponse:
+    ip = client_ip(request)
+    case = access.access_case(request.user, case_id, ip=ip, what="revoke link")
+    link = case.links.get(pk=link_id)
+    services.revoke_link(request.user, link, ip=ip, now=timezone.now())
+    messages.success(request, "The link no longer works.")
+    return redirect("cases:detail", case_id=case.pk)

@@ -1,0 +1,1 @@
+"""The patient's intake: medicines, allergies and health questions, by link or by phone."""

@@ -1,0 +1,126 @@
+"""The intake form. The same form serves the patient (by link) and a coordinator (on the phone).
+
+Lines are plain numbered fields so the form works without JavaScript: "Add
+more lines" simply saves and shows the page again with empty rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+EMPTY_ROWS = 2
+MAX_ROWS = 40
+LB_PER_KG = 2.2046226218
+CM_PER_IN = 2.54
+
+YES_NO = [("yes", _("Yes")), ("no", _("No")), ("unknown", _("I don't know"))]
+DIABETES = [("none", _("No")), ("type1", _("Yes, type 1")), ("type2", _("Yes, type 2")),
+            ("other", _("Yes, another type")), ("unknown", _("I don't know"))]
+KIDNEY = [("no", _("No")), ("yes", _("Yes")), ("dialysis", _("Yes, and I have dialysis")),
+          ("unknown", _("I don't know"))]
+WEIGHT_UNITS = [("lb", _("pounds")), ("kg", _("kilograms"))]
+HEIGHT_UNITS = [("in", _("inches")), ("cm", _("centimetres"))]
+
+
+def _tri(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+def _tri_back(value: bool | None) -> str:
+    return {True: "yes", False: "no"}.get(value, "unknown")  # type: ignore[arg-type]
+
+
+class IntakeForm(forms.Form):
+    diabetes = forms.ChoiceField(label=_("Do you have diabetes?"), choices=DIABETES, widget=forms.RadioSelect,
+                                 required=False)
+    insulin = forms.ChoiceField(label=_("Do you use insulin?"), choices=YES_NO, widget=forms.RadioSelect,
+                                required=False)
+    kidney = forms.ChoiceField(label=_("Do you have kidney disease?"), choices=KIDNEY, widget=forms.RadioSelect,
+                               required=False)
+    smoker = forms.ChoiceField(label=_("Do you smoke?"), choices=YES_NO, widget=forms.RadioSelect, required=False)
+    has_escort = forms.ChoiceField(
+        label=_("Will an adult take you home and stay with you that day?"), choices=YES_NO,
+        widget=forms.RadioSelect, required=False)
+    escort_name = forms.CharField(label=_("Who will take you home? (name and phone)"), max_length=200,
+                                  required=False)
+    weight = forms.DecimalField(label=_("Your weight"), min_value=10, max_value=900, decimal_places=1,
+                                required=False, widget=forms.NumberInput(attrs={"inputmode": "decimal"}))
+    weight_unit = forms.ChoiceField(label=_("Unit"), choices=WEIGHT_UNITS, initial="lb")
+    height = forms.DecimalField(label=_("Your height"), min_value=20, max_value=260, decimal_places=1,
+                                required=False, widget=forms.NumberInput(attrs={"inputmode": "decimal"}))
+    height_unit = forms.ChoiceField(label=_("Unit"), choices=HEIGHT_UNITS, initial="in")
+
+    def __init__(self, *args: Any, med_rows: int = EMPTY_ROWS, allergy_rows: int = EMPTY_ROWS, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.med_rows = min(med_rows, MAX_ROWS)
+        self.allergy_rows = min(allergy_rows, MAX_ROWS)
+        for i in range(self.med_rows):
+            self.fields[f"med_{i}"] = forms.CharField(label=_("Medicine %(n)s") % {"n": i + 1}, max_length=500,
+                                                      required=False)
+            self.fields[f"unsure_{i}"] = forms.BooleanField(label=_("I am not sure what this is"), required=False)
+        for i in range(self.allergy_rows):
+            self.fields[f"allergy_{i}"] = forms.CharField(label=_("Allergic to"), max_length=200, required=False)
+            self.fields[f"reaction_{i}"] = forms.CharField(label=_("What happened"), max_length=200, required=False)
+
+    def med_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"med_{i}"], self[f"unsure_{i}"]) for i in range(self.med_rows)]
+
+    def allergy_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"allergy_{i}"], self[f"reaction_{i}"]) for i in range(self.allergy_rows)]
+
+    def to_data(self) -> dict[str, Any]:
+        c = self.cleaned_data
+        meds = [{"text": c[f"med_{i}"].strip(), "unsure": bool(c[f"unsure_{i}"])}
+                for i in range(self.med_rows) if c.get(f"med_{i}", "").strip()]
+        allergies = [{"substance": c[f"allergy_{i}"].strip(), "reaction": c[f"reaction_{i}"].strip()}
+                     for i in range(self.allergy_rows) if c.get(f"allergy_{i}", "").strip()]
+        weight = c.get("weight")
+        weight_kg = None if weight is None else float(weight) / (LB_PER_KG if c["weight_unit"] == "lb" else 1)
+        height = c.get("height")
+        height_cm = None if height is None else float(height) * (CM_PER_IN if c["height_unit"] == "in" else 1)
+        return {
+            "medicines": meds, "allergies": allergies,
+            "diabetes": c.get("diabetes") or "unknown", "insulin": _tri(c.get("insulin", "")),
+            "kidney": c.get("kidney") or "unknown", "smoker": _tri(c.get("smoker", "")),
+            "has_escort": _tri(c.get("has_escort", "")), "escort_name": c.get("escort_name", "").strip(),
+            "weight_kg": None if weight_kg is None else round(weight_kg, 1),
+            "height_cm": None if height_cm is None else round(height_cm, 1),
+            "weight_entered": None if weight is None else [float(weight), c["weight_unit"]],
+            "height_entered": None if height is None else [float(height), c["height_unit"]],
+        }
+
+
+def initial_from(data: dict[str, Any]) -> tuple[dict[str, Any], int, int]:
+    """Form initial values from stored answers, plus how many rows to show."""
+    initial: dict[str, Any] = {}
+    meds = data.get("medicines", [])
+    allergies = data.get("allergies", [])
+    for i, m in enumerate(meds):
+        initial[f"med_{i}"], initial[f"unsure_{i}"] = m["text"], m.get("unsure", False)
+    for i, a in enumerate(allergies):
+        initial[f"allergy_{i}"], initial[f"reaction_{i}"] = a["substance"], a.get("reaction", "")
+    for name in ("diabetes", "kidney"):
+        if data.get(name):
+            initial[name] = data[name]
+    for name in ("insulin", "smoker", "has_escort"):
+        if name in data:
+            initial[name] = _tri_back(data[name])
+    initial["escort_name"] = data.get("escort_name", "")
+    if data.get("weight_entered"):
+        initial["weight"], initial["weight_unit"] = data["weight_entered"]
+    if data.get("height_entered"):
+        initial["height"], initial["height_unit"] = data["height_entered"]
+    return initial, len(meds) + EMPTY_ROWS, len(allergies) + EMPTY_ROWS
+
+
+def rows_from_post(post: Any) -> tuple[int, int]:
+    def count(prefix: str) -> int:
+        n = 0
+        while f"{prefix}_{n}" in post and n < MAX_ROWS:
+            n += 1
+        return n
+    extra = EMPTY_ROWS if "more" in post else 0
+    return max(count("med"), EMPTY_ROWS) + extra, max(count("allergy"), EMPTY_ROWS) + extra

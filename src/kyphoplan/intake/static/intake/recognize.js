@@ -1,0 +1,52 @@
+// Live feedback on medicine lines. Progressive enhancement: without this file the
+// server shows the same feedback after "Save".
+(function () {
+  "use strict";
+  var form = document.querySelector("form.intake[data-recognize-url]");
+  if (!form || !window.fetch) { return; }
+  var url = form.getAttribute("data-recognize-url");
+  var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var lang = document.documentElement.lang === "es" ? "es" : "en";
+  var words = {
+    en: { seen: "We read this as:", unknown: "We did not recognise this. That is fine: your care team will check it." },
+    es: { seen: "Lo leemos como:", unknown: "No reconocimos esto. No pasa nada: su equipo de atención lo revisará." }
+  }[lang];
+  var timers = {};
+
+  function show(out, data) {
+    out.textContent = "";
+    out.classList.toggle("unknown", !data.recognized);
+    if (data.recognized) {
+      out.appendChild(document.createTextNode(words.seen + " "));
+      var strong = document.createElement("strong");
+      strong.textContent = data.ingredients.join(", ");
+      out.appendChild(strong);
+    } else {
+      out.textContent = words.unknown;
+    }
+  }
+
+  function check(input) {
+    var out = form.querySelector('.recog[data-for="' + input.id + '"]');
+    if (!out) { return; }
+    var line = input.value.trim();
+    if (!line) { out.textContent = ""; return; }
+    fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify({ line: line })
+    }).then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { if (data && input.value.trim() === line) { show(out, data); } })
+      .catch(function () { /* the server shows it after saving */ });
+  }
+
+  form.addEventListener("input", function (e) {
+    var input = e.target;
+    if (!input.name || input.name.indexOf("med_") !== 0) { return; }
+    clearTimeout(timers[input.id]);
+    timers[input.id] = setTimeout(function () { check(input); }, 400);
+  });
+  form.addEventListener("change", function (e) {
+    if (e.target.name && e.target.name.indexOf("med_") === 0) { check(e.target); }
+  });
+})();

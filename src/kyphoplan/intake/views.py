@@ -1,0 +1,144 @@
+"""The intake form for the patient (by link) and for staff (on the phone).
+
+The patient's link is exchanged for a session on first open, then the address
+bar shows no token: nothing secret lands in history, logs or the Referer header.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kyphoplan.cases import access, roles
+from kyphoplan.cases.models import Case, LinkPurpose
+from kyphoplan.cases.services import link_still_usable, open_link
+from kyphoplan.intake.forms import IntakeForm, initial_from, rows_from_post
+from kyphoplan.intake.models import IntakeStatus
+from kyphoplan.intake.services import IntakeClosed, intake_for, save_answers, submit
+from kyphoplan.staff.decorators import staff_required
+from kyphoplan.web.net import client_ip
+
+SESSION_KEY = "kyphoplan.intake_link"
+MAX_LINE = 500
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def open_intake(request: HttpRequest, token: str) -> HttpResponse:
+    link = open_link(token, LinkPurpose.INTAKE, ip=client_ip(request), now=timezone.now())
+    if link is None:
+        return _no_store(render(request, "intake/link_invalid.html", status=404))
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = link.pk
+    return redirect("patient_links:intake_form")
+
+
+def _patient_case(request: HttpRequest) -> Case | None:
+    link_id = request.session.get(SESSION_KEY)
+    link = link_still_usable(link_id, timezone.now()) if link_id else None
+    return link.case if link is not None else None
+
+
+def _form_page(request: HttpRequest, case: Case, *, acting_user: Any, template: str, done_url: str) -> HttpResponse:
+    now = timezone.now()
+    ip = client_ip(request)
+    intake = intake_for(case, now)
+    if acting_user is None and intake.status == IntakeStatus.SUBMITTED:
+        return redirect("patient_links:intake_thanks")
+    if request.method == "POST":
+        med_rows, allergy_rows = rows_from_post(request.POST)
+        form = IntakeForm(request.POST, med_rows=med_rows, allergy_rows=allergy_rows)
+        if form.is_valid():
+            try:
+                save_answers(case, form.to_data(), acting_user=acting_user, ip=ip, now=now)
+                if "submit" in request.POST:
+                    submit(case, acting_user=acting_user, ip=ip, now=now)
+                    return redirect(done_url)
+            except IntakeClosed:
+                return redirect("patient_links:intake_thanks")
+            messages.success(request, _("Saved. You can come back to this page later."))
+            intake.refresh_from_db()
+            initial, m, a = initial_from(intake.data)
+            if "more" in request.POST:
+                m, a = med_rows, allergy_rows
+            form = IntakeForm(initial=initial, med_rows=m, allergy_rows=a)
+    else:
+        initial, m, a = initial_from(intake.data)
+        form = IntakeForm(initial=initial, med_rows=m, allergy_rows=a)
+    recognized = _recognized(intake.data)
+    rows = [(med, unsure, recognized.get(i)) for i, (med, unsure) in enumerate(form.med_fields())]
+    return _no_store(render(request, template, {"form": form, "case": case, "intake": intake, "med_rows": rows}))
+
+
+def _recognized(data: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    """Recognition of the saved lines, shown beside them (the no-JavaScript path)."""
+    from kyphoplan.plans.engine import recognize_line
+
+    return {i: recognize_line(m["text"]) for i, m in enumerate(data.get("medicines", []))}
+
+
+@require_http_methods(["GET", "POST"])
+def patient_form(request: HttpRequest) -> HttpResponse:
+    case = _patient_case(request)
+    if case is None:
+        return _no_store(render(request, "intake/link_invalid.html", status=404))
+    from django.urls import reverse
+
+    return _form_page(request, case, acting_user=None, template="intake/patient_form.html",
+                      done_url=reverse("patient_links:intake_thanks"))
+
+
+@require_GET
+def thanks(request: HttpRequest) -> HttpResponse:
+    if _patient_case(request) is None:
+        return _no_store(render(request, "intake/link_invalid.html", status=404))
+    return _no_store(render(request, "intake/thanks.html"))
+
+
+def _recognize_response(request: HttpRequest) -> HttpResponse:
+    from kyphoplan.plans.engine import recognize_line
+
+    try:
+        line = str(json.loads(request.body or b"{}").get("line", ""))[:MAX_LINE]
+    except (ValueError, AttributeError):
+        return JsonResponse({"error": "bad request"}, status=400)
+    if not line.strip():
+        return JsonResponse({"recognized": False, "ingredients": [], "classes": []})
+    return _no_store(JsonResponse(recognize_line(line)))
+
+
+@require_POST
+def patient_recognize(request: HttpRequest) -> HttpResponse:
+    # Only for someone holding a live intake link: not an open drug-lookup service.
+    if _patient_case(request) is None:
+        return JsonResponse({"error": "forbidden"}, status=403)
+    return _recognize_response(request)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required()
+def staff_form(request: HttpRequest, case_id: str) -> HttpResponse:
+    from django.urls import reverse
+
+    ip = client_ip(request)
+    case = access.access_case(request.user, case_id, ip=ip, what="intake")
+    roles.require(request.user, roles.WORK_CASES | roles.REVIEW_PLANS, ip=ip, what="intake")
+    return _form_page(request, case, acting_user=request.user, template="intake/staff_form.html",
+                      done_url=reverse("cases:detail", kwargs={"case_id": case.pk}))
+
+
+@require_POST
+@staff_required()
+def staff_recognize(request: HttpRequest, case_id: str) -> HttpResponse:
+    return _recognize_response(request)

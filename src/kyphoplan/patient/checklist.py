@@ -1,0 +1,124 @@
+"""The patient's plan as a dated checklist, day by day, in their language. Pure but for
+gettext: call it inside `translation.override(language)`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
+
+from kyphoplan.clinical.model import Language
+from kyphoplan.clinical.wording import format_clock, format_date
+from kyphoplan.plans.effective import Line
+
+LAST_DOSE_CLOCK = time(9, 0)
+
+
+@dataclass(frozen=True)
+class Item:
+    at: datetime | None
+    clock: str  # "8:00 AM", or "" for the whole day
+    text: str
+    code: str
+    summary: str
+
+
+@dataclass
+class Day:
+    day: date
+    heading: str
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Visit:
+    arrive: datetime
+    start: datetime
+    discharge: datetime
+    overnight: bool
+    address: str
+
+
+def _lang(code: str) -> Language:
+    return Language.ES if code == "es" else Language.EN
+
+
+def summary(line: Line) -> str:
+    """A short title for calendars and reminders."""
+    drug = line.drug or ""
+    titles = {
+        "stop-medication": _("Last day of %(drug)s") % {"drug": drug},
+        "resume-medication": _("Restart %(drug)s") % {"drug": drug},
+        "adjust-dose": _("Dose change: %(drug)s") % {"drug": drug},
+        "take-premedication": _("Take %(drug)s") % {"drug": drug},
+        "hold-after-procedure": _("Do not take %(drug)s") % {"drug": drug},
+        "fasting-start": _("Stop eating and drinking"),
+        "no-smoking-start": _("Stop smoking"),
+        "bring-medication-list": _("Bring your medicine list"),
+        "arrange-escort": _("Arrange a ride home"),
+        "consult-prescriber": _("Call your prescriber"),
+        "clinician-instruction": _("From your care team"),
+    }
+    return titles.get(line.code, _("Your plan"))
+
+
+def moment_of(line: Line, zone: ZoneInfo) -> datetime | None:
+    """When the patient acts: a last dose is a whole day, shown in the morning."""
+    if line.code == "stop-medication" and line.last_dose_date is not None:
+        return datetime.combine(line.last_dose_date, LAST_DOSE_CLOCK, tzinfo=zone)
+    return line.due.astimezone(zone) if line.due is not None else None
+
+
+def checklist(lines: list[Line], visit: Visit | None, *, language: str, zone: ZoneInfo) -> tuple[list[Day], list[Item]]:
+    """(days in order, items with no date)."""
+    lang = _lang(language)
+    days: dict[date, Day] = {}
+    undated: list[Item] = []
+
+    def add(at: datetime | None, text: str, code: str, title: str, whole_day: bool = False) -> None:
+        if at is None:
+            undated.append(Item(None, "", text, code, title))
+            return
+        d = days.setdefault(at.date(), Day(at.date(), format_date(at.date(), lang)))
+        d.items.append(Item(at, "" if whole_day else format_clock(at, lang), text, code, title))
+
+    for ln in lines:
+        if ln.audience != "patient":
+            continue
+        add(moment_of(ln, zone), ln.text, ln.code, summary(ln), whole_day=ln.code == "stop-medication")
+    if visit is not None:
+        a = visit.arrive.astimezone(zone)
+        add(a, _("Arrive at %(address)s. Bring your medicine list and the adult who will take you home.")
+            % {"address": visit.address}, "arrive", _("Arrive for your procedure"))
+        add(visit.start.astimezone(zone), _("Your procedure starts."), "procedure", _("Procedure"))
+        if visit.overnight:
+            add(visit.discharge.astimezone(zone), _("You go home after a night with us."), "discharge",
+                _("Going home"))
+    ordered = [days[k] for k in sorted(days)]
+    for d in ordered:
+        d.items.sort(key=lambda i: (i.clock != "", i.at))
+    return ordered, undated
+
+
+DISPOSITION_WORDS = {
+    "continue": "Keep taking it",
+    "stop": "Stop it before the procedure (see the dates)",
+    "adjust": "Your dose changes (see the dates)",
+    "review": "Ask your care team",
+}
+
+
+def medicine_list(plan: dict[str, Any]) -> list[tuple[str, str]]:
+    """The patient's own medicine lines and what to do with each, to bring on the day."""
+    out = []
+    for med in plan.get("medications", []):
+        words = DISPOSITION_WORDS.get(med.get("disposition", "review"), DISPOSITION_WORDS["review"])
+        out.append((med["input"], _(words)))
+    return out
+
+
+def end_of(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=zone)

@@ -1,0 +1,69 @@
+"""Everything the patient gets, built from the signed plan and the booking only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from kyphoplan.booking.services import active_booking
+from kyphoplan.cases.models import Case
+from kyphoplan.patient.checklist import Day, Item, Visit, checklist, medicine_list
+from kyphoplan.patient.ics import calendar
+from kyphoplan.plans.models import PlanVersion
+from kyphoplan.plans.services import latest, latest_signed, lines_for
+from kyphoplan.web.practice import get_practice
+
+
+@dataclass
+class PatientPlan:
+    case: Case
+    version: PlanVersion | None  # None: nothing signed yet
+    updating: bool  # a newer version waits for a clinician's signature
+    days: list[Day]
+    undated: list[Item]
+    medicines: list[tuple[str, str]]
+    visit: Visit | None
+
+
+def patient_plan(case: Case) -> PatientPlan:
+    """Medication changes come only from a signed version that is also the newest one:
+    a plan whose dates have been overtaken (a new date, new medicines) is not shown."""
+    signed = latest_signed(case)
+    newest = latest(case)
+    booking = active_booking(case)
+    practice = get_practice()
+    zone = practice.hours.zone
+    visit = None
+    if booking is not None:
+        visit = Visit(arrive=booking.arrive, start=booking.start, discharge=booking.discharge,
+                      overnight=booking.overnight, address=practice.address)
+    current = signed if signed is not None and newest is not None and newest.pk == signed.pk else None
+    with translation.override(case.language):
+        if current is None:
+            days, undated = checklist([], visit, language=case.language, zone=zone)
+            return PatientPlan(case, None, signed is not None, days, undated, [], visit)
+        days, undated = checklist(lines_for(current, case.language), visit, language=case.language, zone=zone)
+        meds = medicine_list(current.plan)
+    return PatientPlan(case, current, False, days, undated, meds, visit)
+
+
+def context(pp: PatientPlan) -> dict[str, Any]:
+    return {"pp": pp, "case": pp.case, "practice": get_practice()}
+
+
+def pdf_bytes(pp: PatientPlan, *, base_url: str) -> bytes:
+    from weasyprint import HTML
+
+    with translation.override(pp.case.language):
+        html = render_to_string("patient/plan_print.html", context(pp))
+    return HTML(string=html, base_url=base_url).write_pdf()
+
+
+def ics_bytes(pp: PatientPlan, *, now: datetime) -> bytes:
+    practice = get_practice()
+    return calendar(pp.days, case_ref=pp.case.reference, zone=practice.hours.zone, practice=practice.name,
+                    stamp=now)

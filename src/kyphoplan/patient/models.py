@@ -1,0 +1,1 @@
+"""No tables: the patient pages read cases, plans and bookings."""

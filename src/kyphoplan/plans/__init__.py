@@ -1,0 +1,1 @@
+"""Plan versions: the engine's proposal, clinician edits as overlays, and sign-off."""

@@ -1,0 +1,112 @@
+"""Build the contract's facts JSON from what the case, the intake and the booking know.
+
+Pure: the caller passes `as_of` (now) and the procedure start. The output is
+exactly the contract input, so a stored version can be replayed through
+`kyphoplan plan` by anyone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+UNSURE_SUFFIX = " (I am not sure what this is)"
+INSULIN_LINE = "insulin (I use insulin; name and dose not listed)"
+
+
+@dataclass(frozen=True)
+class MedicineLine:
+    text: str
+    unsure: bool = False
+
+
+@dataclass(frozen=True)
+class AllergyLine:
+    substance: str
+    reaction: str = ""
+
+
+@dataclass(frozen=True)
+class Answers:
+    """The intake answers, as the form stores them."""
+
+    medicines: tuple[MedicineLine, ...] = ()
+    allergies: tuple[AllergyLine, ...] = ()
+    diabetes: str = "unknown"  # none, type1, type2, other, unknown
+    insulin: bool | None = None
+    kidney: str = "unknown"  # no, yes, dialysis, unknown
+    smoker: bool | None = None
+    has_escort: bool | None = None
+    weight_kg: float | None = None
+    height_cm: float | None = None
+
+
+@dataclass(frozen=True)
+class CaseInputs:
+    levels: tuple[str, ...] = ()
+    sedation: str = "moderate"
+    age: int | None = None
+    sex: str = "unknown"
+    language: str = "en"
+    protocol: str = "sir-2019"
+    labs: dict[str, float | bool] = field(default_factory=dict)
+
+
+def medicine_lines(answers: Answers, insulin_listed: bool) -> list[str]:
+    lines = [m.text.strip() + (UNSURE_SUFFIX if m.unsure else "") for m in answers.medicines if m.text.strip()]
+    # "I use insulin" with no insulin line: the engine must still see insulin, and the
+    # clinician must see that the name and dose are missing.
+    if answers.insulin and not insulin_listed:
+        lines.append(INSULIN_LINE)
+    return lines
+
+
+def allergy_lines(answers: Answers) -> list[str]:
+    out = []
+    for a in answers.allergies:
+        if not a.substance.strip():
+            continue
+        out.append(f"{a.substance.strip()} - {a.reaction.strip()}" if a.reaction.strip() else a.substance.strip())
+    return out
+
+
+def build_facts(
+    case: CaseInputs, answers: Answers, *, start: datetime, timezone: str, as_of: datetime,
+    insulin_listed: bool = False, policies: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    patient: dict[str, Any] = {"sex": case.sex, "diabetes": answers.diabetes}
+    if case.age is not None:
+        patient["age"] = case.age
+    for name in ("weight_kg", "height_cm", "smoker", "has_escort"):
+        value = getattr(answers, name)
+        if value is not None:
+            patient[name] = value
+    labs: dict[str, Any] = dict(case.labs)
+    if answers.kidney == "dialysis":
+        labs["on_dialysis"] = True
+    procedure: dict[str, Any] = {"start": start.isoformat(), "timezone": timezone, "sedation": case.sedation}
+    if case.levels:
+        procedure["levels"] = list(case.levels)
+    facts: dict[str, Any] = {
+        "as_of": as_of.isoformat(),
+        "procedure": procedure,
+        "patient": patient,
+        "medications": medicine_lines(answers, insulin_listed),
+        "allergies": allergy_lines(answers),
+        "labs": labs,
+        "protocol": case.protocol,
+        "language": case.language if case.language in ("en", "es") else "en",
+    }
+    if policies:
+        facts["policies"] = dict(policies)
+    return facts
+
+
+def material(facts: dict[str, Any]) -> dict[str, Any]:
+    """The facts without `as_of`: two versions differ only if this differs.
+
+    The moment of the calculation alone never makes a new version; a change of
+    medicines, labs, answers or date does.
+    """
+    return {k: v for k, v in facts.items() if k != "as_of"}

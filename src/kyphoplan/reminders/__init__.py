@@ -1,0 +1,1 @@
+"""Reminders derived from the signed plan and the booking, and their delivery."""

@@ -1,0 +1,124 @@
+"""The reminder worker: claim with a lease, send once, record the provider's id.
+
+At most once per idempotency key (the row's unique `key`):
+1. claim: CLAIMED with a lease and a fresh claim token (conditional UPDATE, one winner);
+2. just before the provider can have the message: SENDING (conditional on our token);
+3. the provider answers: SENT with its message id, or back to SCHEDULED with backoff,
+   or FAILED.
+A worker that dies in 1 leaves a CLAIMED row: the lease runs out and another worker
+sends it. A worker that dies in 2 leaves a SENDING row: when the lease runs out it
+becomes IN_DOUBT and is never sent again automatically; a person checks it.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from kyphoplan.reminders.config import get_config
+from kyphoplan.reminders.models import Reminder, ReminderStatus
+from kyphoplan.reminders.providers import (
+    InDoubt,
+    Outgoing,
+    PermanentFailure,
+    TemporaryFailure,
+    send_email,
+    send_sms,
+)
+from kyphoplan.reminders.schedule import backoff
+
+log = logging.getLogger(__name__)
+SCRUB_KINDS = ("intake-link", "plan-link")  # bodies carry a token: blank them once sent
+Clock = Callable[[], datetime]
+
+
+class LostClaim(RuntimeError):
+    pass
+
+
+def recover(now: datetime) -> int:
+    """Rows left SENDING by a worker whose lease ran out: in doubt, never resent."""
+    return Reminder.objects.filter(status=ReminderStatus.SENDING, lease_until__lt=now).update(
+        status=ReminderStatus.IN_DOUBT, last_error="worker stopped while handing the message over")
+
+
+def claim_batch(now: datetime, limit: int) -> list[tuple[int, str]]:
+    lease = timedelta(seconds=get_config().lease_seconds)
+    due = (Q(status=ReminderStatus.SCHEDULED, next_attempt_at__lte=now)
+           | Q(status=ReminderStatus.CLAIMED, lease_until__lt=now))
+    won = []
+    for pk in Reminder.objects.filter(due).order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit]:
+        token = str(uuid.uuid4())
+        if Reminder.objects.filter(due, pk=pk).update(status=ReminderStatus.CLAIMED, claim_token=token,
+                                                      lease_until=now + lease):
+            won.append((pk, token))
+    return won
+
+
+def _mine(pk: int, token: str, status: ReminderStatus) -> Q:
+    return Q(pk=pk, claim_token=token, status=status)
+
+
+def deliver_one(pk: int, token: str, clock: Clock) -> ReminderStatus | None:
+    r = Reminder.objects.select_related("case").get(pk=pk)
+    clock()
+    if r.case.reminders_opt_out and r.kind not in SCRUB_KINDS:
+        Reminder.objects.filter(_mine(pk, token, ReminderStatus.CLAIMED)).update(
+            status=ReminderStatus.CANCELLED, last_error="patient opted out")
+        return ReminderStatus.CANCELLED
+    lease = timedelta(seconds=get_config().lease_seconds)
+
+    def commit_point() -> None:
+        moved = Reminder.objects.filter(_mine(pk, token, ReminderStatus.CLAIMED)).update(
+            status=ReminderStatus.SENDING, attempts=F("attempts") + 1, lease_until=clock() + lease)
+        if not moved:
+            raise LostClaim  # cancelled, or the lease ran out and another worker has it
+
+    out = Outgoing(key=r.key, to=r.to, subject=r.subject, body=r.body)
+    try:
+        if r.channel == "email":
+            provider_id = send_email(out, commit_point)
+        else:
+            provider_id = send_sms(out, commit_point, get_config().sms)
+    except LostClaim:
+        return None
+    except InDoubt as exc:
+        Reminder.objects.filter(_mine(pk, token, ReminderStatus.SENDING)).update(
+            status=ReminderStatus.IN_DOUBT, last_error=str(exc)[:300])
+        return ReminderStatus.IN_DOUBT
+    except (TemporaryFailure, PermanentFailure) as exc:
+        return _failed(pk, token, exc, clock())
+    fields: dict[str, object] = {"status": ReminderStatus.SENT, "provider_message_id": provider_id[:200],
+                                 "sent_at": clock(), "last_error": ""}
+    if r.kind in SCRUB_KINDS:
+        fields["body"] = "(sent; the link is not kept)"
+    Reminder.objects.filter(_mine(pk, token, ReminderStatus.SENDING)).update(**fields)
+    return ReminderStatus.SENT
+
+
+def _failed(pk: int, token: str, exc: Exception, now: datetime) -> ReminderStatus:
+    r = Reminder.objects.get(pk=pk)
+    attempts = r.attempts + (1 if r.status == ReminderStatus.CLAIMED else 0)
+    final = isinstance(exc, PermanentFailure) or attempts >= get_config().max_attempts
+    status = ReminderStatus.FAILED if final else ReminderStatus.SCHEDULED
+    Reminder.objects.filter(Q(pk=pk, claim_token=token)
+                            & Q(status__in=[ReminderStatus.CLAIMED, ReminderStatus.SENDING])).update(
+        status=status, attempts=attempts, next_attempt_at=now + backoff(attempts), claim_token="",
+        last_error=str(exc)[:300])
+    log.warning("reminder %s: %s (%s)", pk, type(exc).__name__, status)
+    return status
+
+
+def run_once(limit: int = 50, clock: Clock = timezone.now) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    recover(clock())
+    for pk, token in claim_batch(clock(), limit):
+        status = deliver_one(pk, token, clock)
+        key = str(status) if status else "lost"
+        counts[key] = counts.get(key, 0) + 1
+    return counts

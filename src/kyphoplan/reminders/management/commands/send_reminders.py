@@ -1,0 +1,25 @@
+"""`send_reminders [--loop SECONDS] [--batch N]`: the reminder worker (run as a service)."""
+
+import time
+
+from django.core.management.base import BaseCommand
+
+from kyphoplan.reminders.delivery import run_once
+
+
+class Command(BaseCommand):
+    help = "Send due reminders once, or every N seconds with --loop N. Safe to run several at once."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--loop", type=float, default=0, help="repeat every N seconds")
+        parser.add_argument("--batch", type=int, default=50, help="messages claimed per round")
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        while True:
+            counts = run_once(limit=options["batch"])
+            if counts:
+                self.stdout.write(", ".join(f"{k} {v}" for k, v in sorted(counts.items())), ending="\n")
+                self.stdout.flush()
+            if not options["loop"]:
+                return
+            time.sleep(options["loop"])

@@ -1,0 +1,112 @@
+"""Turn a signed plan and a booking into reminder rows, and keep them in step."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q
+
+from kyphoplan.cases.config import get_config as get_pathway_config
+from kyphoplan.cases.models import Case, Channel, LinkPurpose, PatientLink
+from kyphoplan.reminders.config import get_config
+from kyphoplan.reminders.messages import render
+from kyphoplan.reminders.models import LIVE, Reminder, ReminderStatus
+from kyphoplan.reminders.schedule import Recipient, ReminderSpec, plan_reminders
+from kyphoplan.web.practice import get_practice
+
+
+def recipient(case: Case) -> Recipient:
+    return Recipient(language=case.language, email=case.email, phone=case.phone_e164,
+                     email_ok=case.email_reminders, sms_ok=case.sms_reminders, opted_out=case.reminders_opt_out)
+
+
+def _wording(case: Case, kind: str, *, drug: str, event_at: datetime, procedure_at: datetime,
+             url: str = "", link_days: int = 0) -> tuple[str, str]:
+    practice = get_practice()
+    zone = practice.hours.zone
+    return render(kind, language=case.language, drug=drug, event_at=event_at.astimezone(zone),
+                  procedure_at=procedure_at.astimezone(zone), practice_name=practice.name,
+                  practice_phone=practice.phone, practice_address=practice.address, url=url, link_days=link_days)
+
+
+def cancel_pending(case: Case, *, now: datetime, why: str) -> int:
+    """Stop every reminder not yet handed to a provider. A claimed row is stopped too: the
+    worker's move to SENDING is conditional on CLAIMED, so it will not go out."""
+    return Reminder.objects.filter(case=case, status__in=LIVE).exclude(kind__endswith="-link").update(
+        status=ReminderStatus.CANCELLED, last_error=why[:300], claim_token="")
+
+
+def desired(case: Case, now: datetime) -> list[ReminderSpec]:
+    from kyphoplan.booking.services import active_booking
+    from kyphoplan.plans.services import latest, latest_signed, lines_for
+
+    booking = active_booking(case)
+    signed = latest_signed(case)
+    newest = latest(case)
+    if booking is None or signed is None or newest is None or newest.pk != signed.pk:
+        return []
+    return plan_reminders(case.reference, lines_for(signed, case.language), arrive=booking.arrive,
+                          zone=get_practice().hours.zone, recipient=recipient(case),
+                          quiet=get_config().quiet, now=now)
+
+
+def schedule_for_case(case: Case, *, now: datetime) -> list[Reminder]:
+    """Make the reminder rows match the signed plan and the booking. Idempotent."""
+    from kyphoplan.booking.services import active_booking
+    from kyphoplan.plans.services import latest_signed
+
+    specs = desired(case, now)
+    keys = {s.key for s in specs}
+    out = []
+    with transaction.atomic():
+        Reminder.objects.filter(case=case, status__in=LIVE).exclude(kind__endswith="-link").exclude(
+            key__in=keys).update(status=ReminderStatus.CANCELLED, last_error="no longer in the plan", claim_token="")
+        if not specs:
+            return []
+        booking = active_booking(case)
+        version = latest_signed(case)
+        assert booking is not None and version is not None
+        for s in specs:
+            subject, body = _wording(case, s.kind, drug=s.drug or "", event_at=s.event_at, procedure_at=booking.start)
+            fields = dict(case=case, plan_version=version, kind=s.kind, drug=s.drug or "", channel=s.channel,
+                          to=s.to, language=s.language, subject=subject, body=body, send_at=s.send_at,
+                          event_at=s.event_at, next_attempt_at=s.send_at)
+            existing = Reminder.objects.select_for_update().filter(key=s.key).first()
+            if existing is None:
+                out.append(Reminder.objects.create(key=s.key, **fields))
+            elif existing.status in (ReminderStatus.SCHEDULED, ReminderStatus.CANCELLED):
+                # Same reminder from a re-signed plan: refresh it; a sent one is never sent again.
+                Reminder.objects.filter(pk=existing.pk, status=existing.status).update(
+                    status=ReminderStatus.SCHEDULED, last_error="", attempts=0, **fields)
+                out.append(existing)
+    return out
+
+
+def send_link(case: Case, link: PatientLink, token: str, *, channel: Channel, now: datetime) -> Reminder:
+    """Queue the message carrying a patient link. The token sits in this row only until it is
+    sent; delivery then blanks the body (see delivery.SCRUB_KINDS)."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    purpose = LinkPurpose(link.purpose)
+    with translation.override(case.language):
+        path = reverse("patient_links:intake" if purpose == LinkPurpose.INTAKE else "patient_links:plan",
+                       kwargs={"token": token})
+    base = get_pathway_config().base_url
+    days = max(1, (link.expires_at - now).days)
+    kind = f"{purpose.value}-link"
+    subject, body = _wording(case, kind, drug="", event_at=now, procedure_at=now, url=base + path, link_days=days)
+    to = case.email if channel == Channel.EMAIL else case.phone_e164
+    if not to:
+        raise ValueError(f"the case has no {channel.label.lower()} address")
+    return Reminder.objects.create(
+        case=case, key=f"link-{uuid.uuid4()}", kind=kind, channel=channel.value, to=to, language=case.language,
+        subject=subject, body=body, send_at=now, event_at=now, next_attempt_at=now,
+    )
+
+
+def status_summary(case: Case) -> list[Reminder]:
+    return list(Reminder.objects.filter(case=case).filter(~Q(status=ReminderStatus.CANCELLED) | Q(attempts__gt=0))
+                .order_by("send_at", "id"))

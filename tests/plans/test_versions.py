@@ -1,0 +1,67 @@
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from kyphoplan.plans import services
+from kyphoplan.plans.models import ImmutableError, OverlayKind, PlanOverlay, PlanVersion, Reason
+from tests.pathway.fixtures import NOW
+
+PLAN = {
+    "procedure": {"start": "2026-12-14T08:00:00-08:00"}, "medications": [], "flags": [],
+    "actions": [{"code": "bring-medication-list", "due": "2026-12-14T07:00:00-08:00", "text": "Bring",
+                 "texts": {"en": "Bring", "es": "Traiga"}, "audience": "patient"}],
+}
+
+
+@pytest.fixture
+def version(maria_case):
+    return PlanVersion.objects.create(case=maria_case, number=1, created_at=NOW, reason=Reason.INTAKE,
+                                      facts={"as_of": "x"}, plan=PLAN, ruleset_version="test")
+
+
+def test_it_records_a_clinician_change_as_an_overlay_with_a_reason(version, nora):
+    with pytest.raises(ValueError, match="reason"):
+        services.add_overlay(nora, version, kind=OverlayKind.CHANGE, action_index=0, text="x", due=None,
+                             reason=" ", ip=None, now=NOW)
+    services.add_overlay(nora, version, kind=OverlayKind.CHANGE, action_index=0, text="Bring all your boxes.",
+                         due=None, reason="she forgets", ip=None, now=NOW)
+    lines = services.lines_for(version, "es")
+    assert lines[0].text == "Bring all your boxes." and lines[0].by == "nora"
+    version.refresh_from_db()
+    assert version.plan == PLAN  # the engine output is untouched
+
+
+def test_it_lets_only_clinicians_edit_or_sign(version, sam):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.sign(sam, version, ip=None, now=NOW)
+
+
+def test_it_never_changes_a_signed_version(version, nora):
+    services.sign(nora, version, ip=None, now=NOW)
+    assert version.signed and version.signed_by == nora
+    version.plan = {"actions": []}
+    with pytest.raises(ImmutableError):
+        version.save()
+    with pytest.raises(ImmutableError):
+        version.delete()
+    with pytest.raises(ImmutableError):
+        PlanVersion.objects.filter(pk=version.pk).update(plan={})
+    with pytest.raises(ImmutableError):
+        services.add_overlay(nora, version, kind=OverlayKind.ADD, action_index=None, text="Extra", due=None,
+                             reason="r", ip=None, now=NOW)
+    with pytest.raises(ImmutableError):
+        services.sign(nora, version, ip=None, now=NOW)
+
+
+def test_it_has_the_database_refuse_to_change_a_signed_version(version, nora):
+    services.sign(nora, version, ip=None, now=NOW)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE plans_planversion SET plan = %s WHERE id = %s", ['{"actions": []}', version.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO plans_planoverlay (version_id, kind, text, reason, by_id, at) VALUES (%s, 'add', 'x', 'r', %s, %s)",
+            [version.pk, nora.pk, NOW])
+    assert not PlanOverlay.objects.exists()
+    version.refresh_from_db()
+    assert version.plan == PLAN
