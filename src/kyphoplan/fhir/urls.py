@@ -8,6 +8,6 @@ app_name = "fhir"
 
 urlpatterns = [
     path("metadata", views.metadata, name="metadata"),
-    path("<str:kind>", views.search, name="search"),
+    path("<str:kind>", views.type_endpoint, name="type"),
     path("<str:kind>/<str:rid>", views.read, name="read"),
 ]

@@ -2,41 +2,28 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable
-from typing import Any
-from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
 
 from kyphoplan.api import access
 from kyphoplan.api.models import Scope
 from kyphoplan.api.tokens import Caller, from_header
 from kyphoplan.callbacks.models import CallbackRequest
+from kyphoplan.fhir import pathway
 from kyphoplan.fhir.capability import capability_statement
+from kyphoplan.fhir.create import create_questionnaire_response
+from kyphoplan.fhir.http import base_url, bundle, outcome, respond
 from kyphoplan.fhir.questionnaire import QUESTIONNAIRE_ID, questionnaire
 from kyphoplan.fhir.resources import TASK_STATUS, task_from_callback
-from kyphoplan.fhir.validate import emit
 from kyphoplan.web.net import client_ip
 
-FHIR_JSON = "application/fhir+json"
 MAX_COUNT = 100
-
-
-def _respond(resource: dict[str, Any], status: int = 200) -> HttpResponse:
-    response = HttpResponse(json.dumps(emit(resource)), status=status, content_type=FHIR_JSON)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def outcome(status: int, code: str, text: str) -> HttpResponse:
-    return _respond({"resourceType": "OperationOutcome",
-                     "issue": [{"severity": "error", "code": code, "diagnostics": text}]}, status)
 
 
 def _caller(request: HttpRequest, scope: Scope) -> Caller | HttpResponse:
@@ -50,13 +37,9 @@ def _caller(request: HttpRequest, scope: Scope) -> Caller | HttpResponse:
     return caller
 
 
-def _base() -> str:
-    return f"{settings.BASE_URL}/fhir"
-
-
 @require_GET
 def metadata(request: HttpRequest) -> HttpResponse:
-    return _respond(capability_statement(_base(), timezone.now()))
+    return respond(capability_statement(base_url(), timezone.now()))
 
 
 def _task_read(caller: Caller, request: HttpRequest, rid: str) -> HttpResponse:
@@ -64,7 +47,7 @@ def _task_read(caller: Caller, request: HttpRequest, rid: str) -> HttpResponse:
         req = access.access_callback(caller, uuid.UUID(rid), ip=client_ip(request), via="fhir")
     except (ValueError, CallbackRequest.DoesNotExist):
         return outcome(404, "not-found", f"Task/{rid} is not known")
-    return _respond(task_from_callback(req))
+    return respond(task_from_callback(req))
 
 
 _FROM_TASK_STATUS: dict[str, list[str]] = {}
@@ -85,36 +68,24 @@ def _task_search(caller: Caller, request: HttpRequest) -> HttpResponse:
     statuses = _FROM_TASK_STATUS.get(fhir_status, []) if fhir_status else None
     rows, total = access.access_callbacks(caller, statuses=statuses, offset=offset, count=count,
                                           ip=client_ip(request), via="fhir")
-    return _respond(_bundle("Task", [task_from_callback(r) for r in rows], total, request, offset, count))
-
-
-def _bundle(kind: str, resources: list[dict[str, Any]], total: int, request: HttpRequest,
-            offset: int, count: int) -> dict[str, Any]:
-    params = {k: v for k, v in request.GET.items() if k not in {"_offset"}}
-    links = [{"relation": "self", "url": f"{_base()}/{kind}?{urlencode({**params, '_offset': offset})}"}]
-    if offset + count < total:
-        links.append({"relation": "next",
-                      "url": f"{_base()}/{kind}?{urlencode({**params, '_count': count, '_offset': offset + count})}"})
-    return {"resourceType": "Bundle", "type": "searchset", "total": total, "link": links,
-            "entry": [{"fullUrl": f"{_base()}/{kind}/{r['id']}", "resource": emit(r), "search": {"mode": "match"}}
-                      for r in resources]}
+    return respond(bundle("Task", [task_from_callback(r) for r in rows], total, request, offset, count))
 
 
 def _questionnaire_read(caller: Caller, request: HttpRequest, rid: str) -> HttpResponse:
     if rid != QUESTIONNAIRE_ID:
         return outcome(404, "not-found", f"Questionnaire/{rid} is not known")
-    return _respond(questionnaire())
+    return respond(questionnaire())
 
 
 def _questionnaire_search(caller: Caller, request: HttpRequest) -> HttpResponse:
-    return _respond(_bundle("Questionnaire", [questionnaire()], 1, request, 0, 1))
+    return respond(bundle("Questionnaire", [questionnaire()], 1, request, 0, 1))
 
 
 Read = Callable[[Caller, HttpRequest, str], HttpResponse]
 Search = Callable[[Caller, HttpRequest], HttpResponse]
 # Resource types served now; the CapabilityStatement is built from this table.
-READ: dict[str, Read] = {"Task": _task_read, "Questionnaire": _questionnaire_read}
-SEARCH: dict[str, Search] = {"Task": _task_search, "Questionnaire": _questionnaire_search}
+READ: dict[str, Read] = {"Task": _task_read, "Questionnaire": _questionnaire_read, **pathway.READ}
+SEARCH: dict[str, Search] = {"Task": _task_search, "Questionnaire": _questionnaire_search, **pathway.SEARCH}
 
 
 @require_GET
@@ -131,7 +102,31 @@ def read(request: HttpRequest, kind: str, rid: str) -> HttpResponse:
         return outcome(403, "forbidden", "the token's owner may not read this")
 
 
-@require_GET
+CREATE: dict[str, Search] = {"QuestionnaireResponse": create_questionnaire_response}
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def type_endpoint(request: HttpRequest, kind: str) -> HttpResponse:
+    """GET: search; POST: create (QuestionnaireResponse only, scope fhir:write)."""
+    if request.method == "POST":
+        return create(request, kind)
+    return search(request, kind)
+
+
+def create(request: HttpRequest, kind: str) -> HttpResponse:
+    handler = CREATE.get(kind)
+    if handler is None:
+        return outcome(405, "not-supported", f"{kind} cannot be created here")
+    caller = _caller(request, Scope.FHIR_WRITE)
+    if isinstance(caller, HttpResponse):
+        return caller
+    try:
+        return handler(caller, request)
+    except PermissionDenied:
+        return outcome(403, "forbidden", "the token's owner may not do this")
+
+
 def search(request: HttpRequest, kind: str) -> HttpResponse:
     handler = SEARCH.get(kind)
     if handler is None:

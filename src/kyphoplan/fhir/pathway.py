@@ -1,0 +1,143 @@
+"""FHIR views of the patient pathway (cases, intake, plan versions, bookings).
+
+A case is the FHIR Patient (id = case id). Every read goes through `cases.access.access_case`,
+which checks the role of the token's owner and writes the audit row, before anything
+about the case is read. Searches take `patient=<case id>` (or `identifier=<reference>`
+for Patient).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import HttpRequest, HttpResponse
+
+from kyphoplan.api.tokens import Caller
+from kyphoplan.booking.models import Booking
+from kyphoplan.cases.access import access_case
+from kyphoplan.cases.models import Case
+from kyphoplan.fhir.careplan import careplan
+from kyphoplan.fhir.http import bundle, outcome, respond
+from kyphoplan.fhir.questionnaire import questionnaire_response
+from kyphoplan.fhir.resources import allergy_intolerance, appointment, medication_statement, patient
+from kyphoplan.intake.models import Intake
+from kyphoplan.plans.models import PlanVersion
+from kyphoplan.plans.services import lines_for
+from kyphoplan.web.net import client_ip
+
+Builder = Callable[[Case], list[dict[str, Any]]]
+
+
+def _open(caller: Caller, request: HttpRequest, case_id: object, kind: str) -> Case:
+    return access_case(caller.user, case_id, ip=client_ip(request), what=f"fhir {kind}")
+
+
+def _patient(case: Case) -> list[dict[str, Any]]:
+    return [patient({"id": case.pk, "reference": case.reference, "name": case.patient_name,
+                     "birth_date": case.birth_date, "sex": case.sex, "phone": case.phone_e164,
+                     "email": case.email, "language": case.language})]
+
+
+def _appointments(case: Case) -> list[dict[str, Any]]:
+    return [appointment({"id": b.pk, "case_id": case.pk, "status": b.status, "start": b.start, "end": b.end,
+                         "room": b.room.name, "levels": b.levels})
+            for b in Booking.objects.filter(case=case).select_related("room").order_by("start")]
+
+
+def _careplan(version: PlanVersion) -> dict[str, Any]:
+    # The plan the patient follows: the engine's actions with the clinician's overlays applied.
+    actions = [{"code": line.code, "drug": line.drug, "due": line.due.isoformat() if line.due else None,
+                "text": line.text + (f" (changed by {line.by}: {line.reason})" if line.edited else ""),
+                "rule": line.rule, "source": line.source}
+               for line in lines_for(version, version.case.language)]
+    return careplan({"id": version.pk, "case_id": version.case_id, "number": version.number,
+                     "created_at": version.created_at.isoformat(),
+                     "signed_at": version.signed_at.isoformat() if version.signed_at else None,
+                     "plan": {**version.plan, "actions": actions}})
+
+
+def _careplans(case: Case) -> list[dict[str, Any]]:
+    return [_careplan(v) for v in PlanVersion.objects.filter(case=case).select_related("case").order_by("number")]
+
+
+def _intake(case: Case) -> Intake | None:
+    return Intake.objects.filter(case=case).first()
+
+
+def _responses(case: Case) -> list[dict[str, Any]]:
+    intake = _intake(case)
+    if intake is None:
+        return []
+    return [questionnaire_response({"id": intake.pk, "case_id": case.pk, "status": intake.status,
+                                    "updated_at": intake.updated_at.isoformat(),
+                                    "submitted_at": intake.submitted_at.isoformat() if intake.submitted_at else None,
+                                    "data": intake.data})]
+
+
+def _medications(case: Case) -> list[dict[str, Any]]:
+    intake = _intake(case)
+    lines = (intake.data or {}).get("medicines", []) if intake else []
+    return [medication_statement(str(case.pk), i, m) for i, m in enumerate(lines) if str(m.get("text", "")).strip()]
+
+
+def _allergies(case: Case) -> list[dict[str, Any]]:
+    intake = _intake(case)
+    lines = (intake.data or {}).get("allergies", []) if intake else []
+    return [allergy_intolerance(str(case.pk), i, a) for i, a in enumerate(lines)
+            if str(a.get("substance", "")).strip()]
+
+
+BUILDERS: dict[str, Builder] = {
+    "Patient": _patient, "Appointment": _appointments, "CarePlan": _careplans,
+    "QuestionnaireResponse": _responses, "MedicationStatement": _medications, "AllergyIntolerance": _allergies,
+}
+
+
+def _case_of(kind: str, rid: str) -> object:
+    """The case a resource id belongs to (before any audited read)."""
+    if kind == "Patient":
+        return uuid.UUID(rid)
+    if kind in ("MedicationStatement", "AllergyIntolerance"):
+        return uuid.UUID(rid.rsplit("-", 1)[0])
+    model = {"Appointment": Booking, "CarePlan": PlanVersion, "QuestionnaireResponse": Intake}[kind]
+    return model.objects.values_list("case_id", flat=True).get(pk=int(rid))
+
+
+def read(kind: str) -> Callable[[Caller, HttpRequest, str], HttpResponse]:
+    def handler(caller: Caller, request: HttpRequest, rid: str) -> HttpResponse:
+        try:
+            case = _open(caller, request, _case_of(kind, rid), kind)
+        except (ValueError, ObjectDoesNotExist):
+            return outcome(404, "not-found", f"{kind}/{rid} is not known")
+        found = next((r for r in BUILDERS[kind](case) if r["id"] == rid), None)
+        return respond(found) if found else outcome(404, "not-found", f"{kind}/{rid} is not known")
+
+    return handler
+
+
+def search(kind: str) -> Callable[[Caller, HttpRequest], HttpResponse]:
+    def handler(caller: Caller, request: HttpRequest) -> HttpResponse:
+        allowed = {"identifier", "_id"} if kind == "Patient" else {"patient"}
+        unknown = set(request.GET) - allowed
+        if unknown or not request.GET:
+            return outcome(400, "not-supported", f"search {kind} by {' or '.join(sorted(allowed))}")
+        try:
+            if "identifier" in request.GET:
+                case_id: object = Case.objects.values_list("pk", flat=True).get(
+                    reference=request.GET["identifier"].rsplit("|", 1)[-1])
+            else:
+                case_id = uuid.UUID(request.GET.get("patient", request.GET.get("_id", "")).removeprefix("Patient/"))
+            case = _open(caller, request, case_id, kind)
+        except (ValueError, ObjectDoesNotExist):
+            return respond(bundle(kind, [], 0, request))
+        found = BUILDERS[kind](case)
+        return respond(bundle(kind, found, len(found), request))
+
+    return handler
+
+
+READ = {kind: read(kind) for kind in BUILDERS}
+SEARCH = {kind: search(kind) for kind in BUILDERS}
