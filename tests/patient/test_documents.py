@@ -1,0 +1,103 @@
+"""The patient's plan page, PDF and calendar, from a signed plan and a booking."""
+
+from datetime import UTC, datetime
+from io import BytesIO
+
+import icalendar
+import pytest
+from pypdf import PdfReader
+
+from kyphoplan.booking.services import book
+from kyphoplan.plans.models import OverlayKind, PlanVersion, Reason
+from kyphoplan.plans.services import add_overlay, facts_for, sign
+from kyphoplan.reminders.models import Reminder
+from tests.pathway.fixtures import LA
+
+# Across the end of daylight saving (1 November 2026): the last dose is on PDT, the procedure on PST.
+START = datetime(2026, 11, 3, 8, 0, tzinfo=LA)
+
+
+def _action(code, due, text_en, text_es, drug=None, last=None, audience="patient"):
+    a = {"code": code, "due": due, "text": text_en, "texts": {"en": text_en, "es": text_es},
+         "audience": audience, "source": "SIR2019", "rule": f"r-{code}", "requires_review": bool(drug)}
+    if drug:
+        a["drug"] = drug
+    if last:
+        a["last_dose_date"] = last
+    return a
+
+
+PLAN = {
+    "procedure": {"start": START.isoformat()},
+    "medications": [{"input": "Plavix 75 mg once daily", "disposition": "stop"},
+                    {"input": "metformin 500 mg", "disposition": "continue"}],
+    "flags": [],
+    "actions": [
+        _action("consult-prescriber", "2026-10-27T00:00:00-07:00", "Call the doctor who prescribes Plavix.",
+                "Llame al médico que le receta Plavix.", drug="clopidogrel"),
+        _action("stop-medication", "2026-10-29T00:00:00-07:00", "Take your last clopidogrel today.",
+                "Tome su último clopidogrel hoy.", drug="clopidogrel", last="2026-10-28"),
+        _action("fasting-start", "2026-11-03T00:00:00-08:00", "Nothing to eat or drink from midnight.",
+                "Nada de comer ni beber desde la medianoche."),
+        _action("platelet-check", None, "Platelets", "Plaquetas", audience="clinician"),
+    ],
+}
+
+
+@pytest.fixture
+def signed_and_booked(maria_case, nora, sam, rooms):
+    maria_case.target_start = START
+    maria_case.save()
+    now = datetime(2026, 10, 20, 10, 0, tzinfo=LA)
+    v = PlanVersion.objects.create(case=maria_case, number=1, created_at=now, reason=Reason.INTAKE,
+                                   facts=facts_for(maria_case, now), plan=PLAN, ruleset_version="t")
+    add_overlay(nora, v, kind=OverlayKind.ADD, action_index=None, text="Bring your glasses.",
+                due=datetime(2026, 11, 3, 6, 30, tzinfo=LA), reason="low vision", ip=None, now=now)
+    sign(nora, v, ip=None, now=now)
+    book(sam, maria_case, room=rooms["room1"], start=START, ip=None, now=now)
+    return maria_case
+
+
+def test_it_builds_a_spanish_checklist_day_by_day(signed_and_booked, verified, nora, client):
+    verified(nora)
+    page = client.get(f"/staff/cases/{signed_and_booked.pk}/patient-plan/").content.decode()
+    assert "miércoles 28 de octubre" in page and "Tome su último clopidogrel hoy." in page
+    assert "martes 3 de noviembre" in page and "Bring your glasses." in page
+    assert "Plaquetas" not in page  # clinician items stay with clinicians
+
+
+def test_it_prints_the_plan_with_the_practice_and_the_medicine_list(signed_and_booked, verified, nora, client):
+    verified(nora)
+    response = client.get(f"/staff/cases/{signed_and_booked.pk}/plan.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    text = "\n".join(p.extract_text() for p in PdfReader(BytesIO(response.content)).pages)
+    flat = " ".join(text.split())
+    assert "Kyphoplan demo practice" in flat and "100 Example Street" in flat
+    assert "miércoles 28 de octubre" in flat and "Tome su último clopidogrel hoy." in flat
+    assert "Lista de medicinas para traer" in flat and "Plavix 75 mg once daily" in flat and "Siga tomándola" in flat
+
+
+def test_it_exports_a_calendar_correct_across_the_clock_change(signed_and_booked, verified, nora, client):
+    verified(nora)
+    response = client.get(f"/staff/cases/{signed_and_booked.pk}/plan.ics")
+    cal = icalendar.Calendar.from_ical(response.content)
+    events = {str(e["summary"]): e for e in cal.walk("VEVENT")}
+    assert all(e.walk("VALARM") for e in events.values())
+    last = events["Último día de clopidogrel"]["dtstart"].dt
+    assert last == datetime(2026, 10, 28).date()  # a whole day
+    fasting = events["Deje de comer y beber"]["dtstart"].dt
+    assert fasting.astimezone(UTC) == datetime(2026, 11, 3, 8, 0, tzinfo=UTC)  # midnight PST
+    arrive = events["Llegue para su procedimiento"]["dtstart"].dt
+    assert arrive.astimezone(UTC) == datetime(2026, 11, 3, 15, 0, tzinfo=UTC)  # 7:00 PST
+    consult = events["Llame a su médico"]["dtstart"].dt
+    assert consult.astimezone(UTC) == datetime(2026, 10, 27, 7, 0, tzinfo=UTC)  # midnight PDT
+    assert b"VTIMEZONE" in response.content and b"TZID=America/Los_Angeles" in response.content
+
+
+def test_it_schedules_reminders_once_the_plan_is_signed_and_booked(signed_and_booked):
+    kinds = sorted(set(Reminder.objects.filter(case=signed_and_booked).values_list("kind", "channel")))
+    assert ("last-dose", "email") in kinds and ("last-dose", "sms") in kinds
+    assert ("fasting-evening", "email") in kinds and ("arrival-morning", "sms") in kinds
+    last = Reminder.objects.get(case=signed_and_booked, kind="last-dose", channel="email")
+    assert last.send_at == datetime(2026, 10, 28, 16, 0, tzinfo=UTC)  # 9:00 PDT
+    assert last.language == "es" and "miércoles 28 de octubre" in last.body
