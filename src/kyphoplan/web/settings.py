@@ -202,3 +202,5 @@ LOGGING = {
 BASE_URL = env_str("KYPHOPLAN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The CDS clients (EHRs) we trust, as JSON: issuer -> {"jwks": {...}}; see cdshooks/config.py.
 CDS_HOOKS_ISSUERS = env_str("KYPHOPLAN_CDS_HOOKS_ISSUERS")
+# EHR FHIR servers an import may read from (comma-separated base URLs); none by default.
+EHR_IMPORT_SERVERS = env_list("KYPHOPLAN_EHR_IMPORT_SERVERS", [])
