@@ -1,0 +1,83 @@
+"""The staff pages of the pathway, through the test client."""
+
+from kyphoplan.audit.models import Action, AuditEvent
+from kyphoplan.booking.models import Booking
+from kyphoplan.cases.models import Case, PatientLink
+from kyphoplan.plans.models import PlanVersion, Reason
+from tests.pathway.fixtures import NOW, START
+
+
+def test_it_turns_a_reached_call_back_into_a_case_with_one_click(maria_request, sam, verified, client):
+    maria_request.status = "reached"
+    maria_request.save()
+    verified(sam)
+    page = client.get("/staff/cases/new/").content.decode()
+    assert f"Make a case from {maria_request.reference}" in page
+    response = client.post(f"/staff/cases/from-callback/{maria_request.pk}/")
+    case = Case.objects.get(callback=maria_request)
+    assert response.status_code == 302 and response["Location"] == f"/staff/cases/{case.pk}/"
+    assert case.status == "contacted"
+    detail = client.get(response["Location"])
+    assert detail.status_code == 200 and detail["Cache-Control"] == "no-store"
+    assert "Maria Testpatient" in detail.content.decode()
+    assert AuditEvent.objects.filter(action=Action.VIEW, object_type="case", object_id=str(case.pk)).exists()
+
+
+def test_it_lists_and_edits_cases(maria_case, sam, verified, client):
+    verified(sam)
+    assert maria_case.reference in client.get("/staff/cases/").content.decode()
+    form = client.get(f"/staff/cases/{maria_case.pk}/edit/")
+    assert form.status_code == 200
+    data = {"patient_name": "Maria Testpatient", "phone_e164": "+14155550132", "email": "maria@example.org",
+            "language": "es", "sex": "female", "levels_to_treat": "t12, L1, L2", "imaging_levels": "L1",
+            "sedation": "moderate", "target_start": "2026-12-14T08:00", "mri_edema": "yes", "email_reminders": "on"}
+    response = client.post(f"/staff/cases/{maria_case.pk}/edit/", data)
+    assert response.status_code == 302
+    maria_case.refresh_from_db()
+    assert maria_case.levels_to_treat == ["T12", "L1", "L2"] and maria_case.target_start == START
+    bad = client.post(f"/staff/cases/{maria_case.pk}/edit/", {**data, "levels_to_treat": "L9"})
+    assert "Not a vertebral level: L9" in bad.content.decode()
+
+
+def test_it_shows_a_link_once_and_never_again(maria_case, sam, verified, client):
+    verified(sam)
+    response = client.post(f"/staff/cases/{maria_case.pk}/links/", {"purpose": "intake", "channel": "shown"})
+    page = response.content.decode()
+    assert "/es/p/intake/" in page
+    token = page.split("/es/p/intake/")[1].split("/")[0]
+    assert token not in client.get(f"/staff/cases/{maria_case.pk}/").content.decode()
+    assert PatientLink.objects.get(case=maria_case).token_hash != token
+
+
+def test_it_books_from_the_free_times_of_the_day(maria_case, sam, verified, client, rooms):
+    verified(sam)
+    page = client.get(f"/staff/cases/{maria_case.pk}/book/?day=2026-12-14").content.decode()
+    assert "105 minutes in the room" in page and START.isoformat() in page
+    response = client.post(f"/staff/cases/{maria_case.pk}/book/", {"room": rooms["room1"].pk,
+                                                                   "start": START.isoformat()})
+    assert response.status_code == 302
+    assert Booking.objects.get(case=maria_case).start == START
+    again = client.get(f"/staff/cases/{maria_case.pk}/book/?day=2026-12-14").content.decode()
+    assert f'value="{START.isoformat()}"' not in again.split("Room 2")[0]
+
+
+def test_it_lets_a_nurse_review_change_and_sign_a_plan(maria_case, nora, verified, client):
+    from kyphoplan.plans.services import facts_for
+
+    plan = {"procedure": {"start": START.isoformat()}, "medications": [], "decision_support": "Decision support.",
+            "flags": [{"code": "prescriber-consult", "severity": "high", "text": "Ask", "texts": {"en": "Ask"},
+                       "source": "SIR2019", "rule": "sir-consult", "drug": "clopidogrel"}],
+            "actions": [{"code": "bring-medication-list", "due": START.isoformat(), "text": "Bring",
+                         "texts": {"en": "Bring", "es": "Traiga"}, "audience": "patient", "source": "doc",
+                         "rule": "bring"}]}
+    PlanVersion.objects.create(case=maria_case, number=1, created_at=NOW, reason=Reason.INTAKE,
+                               facts=facts_for(maria_case, NOW), plan=plan, ruleset_version="t")
+    verified(nora)
+    page = client.get(f"/staff/cases/{maria_case.pk}/plan/").content.decode()
+    assert "prescriber-consult" in page and "sir-consult" in page and "SIR2019" in page
+    client.post(f"/staff/cases/{maria_case.pk}/plan/1/overlay/",
+                {"kind": "change", "action_index": "0", "text": "Traiga todas sus cajas.", "reason": "forgets"})
+    client.post(f"/staff/cases/{maria_case.pk}/plan/1/sign/")
+    page = client.get(f"/staff/cases/{maria_case.pk}/plan/").content.decode()
+    assert "signed by nora" in page and "Traiga todas sus cajas." in page and "forgets" in page
+    assert 'id="sign"' not in page
