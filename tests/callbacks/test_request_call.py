@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -140,8 +141,10 @@ def test_it_shows_the_spanish_form_and_confirmation(client: Client, maria_form: 
     page = client.get("/es/pida-una-llamada/")
     assert page.status_code == 200, page.status_code
     response = client.post("/es/pida-una-llamada/", maria_form)
-    thanks = client.get(response["Location"])
-    assert "Recibimos su pedido" in thanks.content.decode()
+    thanks = client.get(response["Location"]).content.decode()
+    assert "Recibimos su pedido" in thanks
+    # Spanish dates read "martes 3 de marzo", times on a 24-hour clock.
+    assert re.search(r"a más tardar el \w+ \d{1,2} de \w+, a las \d{1,2}:\d\d\.", thanks), thanks
 
 
 def test_it_sets_due_by_from_business_hours(client: Client, maria_form: dict, send_form: Any) -> None:

@@ -107,3 +107,15 @@ def test_it_sets_up_the_demo_once_with_wal_sqlite(tmp_path: Path) -> None:
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("SELECT count(*) FROM callbacks_callbackrequest").fetchone()[0] == 4
     db.close()
+
+
+def test_it_stops_on_a_malformed_setting(tmp_path: Path) -> None:
+    env = clean_env(
+        DJANGO_SETTINGS_MODULE="kyphoplan.web.settings",
+        KYPHOPLAN_SECRET_KEY=STRONG_SECRET,
+        KYPHOPLAN_HTTPS="maybe",
+        KYPHOPLAN_DATA_DIR=str(tmp_path),
+    )
+    result = run(["-m", "kyphoplan.web.manage", "check"], env, tmp_path)
+    assert result.returncode != 0
+    assert "KYPHOPLAN_HTTPS must be 1 or 0" in result.stderr
