@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.pathway.fixtures import maria_case, nora, rooms  # noqa: F401
+
 
 @pytest.fixture
 def token_for(db: Any) -> Callable[..., str]:

@@ -59,6 +59,6 @@ def test_it_never_answers_with_a_server_error(case: Any, alex: Any, token_for: A
                                               keep_test_connection: None) -> None:
     from kyphoplan.web.wsgi import application
 
-    token = token_for(alex, "plans:preview", "callbacks:read")
+    token = token_for(alex, "plans:preview", "callbacks:read", "cases:read", "intake:import")
     case.call_and_validate(app=application, headers={"Authorization": f"Bearer {token}"},
                            checks=[not_a_server_error])

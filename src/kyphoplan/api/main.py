@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 
 from kyphoplan.api import errors
 from kyphoplan.api.auth import TokenAuth
-from kyphoplan.api.routers import callbacks, plans
+from kyphoplan.api.routers import callbacks, cases, plans
 
 api = NinjaAPI(
     title="kyphoplan",
@@ -25,3 +25,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/plans", plans.router)
 api.add_router("/callbacks", callbacks.router)
+api.add_router("/cases", cases.router)

@@ -13,6 +13,8 @@ class Scope(models.TextChoices):
     CALLBACKS_READ = "callbacks:read", "Read call-back requests"
     FHIR_READ = "fhir:read", "Read FHIR resources"
     FHIR_WRITE = "fhir:write", "Create FHIR resources (QuestionnaireResponse)"
+    CASES_READ = "cases:read", "Read cases and their plan versions"
+    INTAKE_IMPORT = "intake:import", "Import medicines and allergies from an EHR into a case's intake"
 
 
 class ApiToken(models.Model):

@@ -7,7 +7,7 @@ left out and listed as skipped, with the reason.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import quote
 
 from kyphoplan.ehr_import.client import FhirServer
@@ -26,11 +26,6 @@ class Imported:
     skipped: list[Skipped]
 
 
-def _absolute(server: FhirServer, items: list[Line] | list[Skipped]) -> None:
-    for item in items:
-        object.__setattr__(item, "source", server.url(item.source))
-
-
 def fetch_patient_lines(server: FhirServer, patient_id: str) -> Imported:
     """Raises FhirFetchError when the server cannot be read (nothing is half-imported)."""
     found: dict[str, list[Line]] = {}
@@ -41,8 +36,7 @@ def fetch_patient_lines(server: FhirServer, patient_id: str) -> Imported:
         for resource_type in resource_types:
             resources += server.search(f"{resource_type}?patient={patient}&_count=100")
         lines, left_out = lines_from(resources, kind)
-        _absolute(server, lines)
-        _absolute(server, left_out)
-        found[kind] = lines
-        skipped += left_out
+        # Sources as full URLs on that server: "MedicationRequest/1" alone names nothing outside it.
+        found[kind] = [replace(line, source=server.url(line.source)) for line in lines]
+        skipped += [replace(item, source=server.url(item.source)) for item in left_out]
     return Imported(medications=found["medications"], allergies=found["allergies"], skipped=skipped)

@@ -40,6 +40,9 @@ _OBS_USABLE = {"final", "amended", "corrected", "preliminary"}
 class Line:
     text: str
     source: str  # "MedicationRequest/123" or a full URL: where the line came from
+    # Allergies only: the two halves of `text` ("penicillin", "hives"), for the intake form.
+    substance: str = ""
+    reaction: str = ""
 
 
 @dataclass(frozen=True)
@@ -129,8 +132,9 @@ def allergy_line(resource: Mapping[str, Any]) -> Line | Skipped:
             words = concept_text(manifestation)
             if words and words not in reactions:
                 reactions.append(words)
-    text = f"{name} - {', '.join(reactions)}" if reactions else name
-    return Line(text=" ".join(text.split())[:500], source=source)
+    reaction = ", ".join(reactions)
+    text = f"{name} - {reaction}" if reactions else name
+    return Line(text=" ".join(text.split())[:500], source=source, substance=name, reaction=reaction)
 
 
 def lines_from(
