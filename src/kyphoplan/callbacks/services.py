@@ -56,44 +56,49 @@ def submit_request(
     The same form token twice gives back the first request: a double click or a
     retried POST never makes a second call-back.
     """
-    existing = find_by_token(form_token)
-    if existing is not None:
-        return existing, False
-    try:
-        with transaction.atomic():
-            req = CallbackRequest.objects.create(
-                reference=new_reference(),
-                form_token=form_token,
-                created_at=now,
-                updated_at=now,
-                due_by=expected_call_by(now, practice),
-                name=data.name,
-                phone_e164=data.phone_e164,
-                email=data.email,
-                language=data.language,
-                reason=data.reason,
-                best_days=data.best_days,
-                best_times=data.best_times,
-                consent_call=data.consent_call,
-                consent_text=data.consent_text,
-            )
-            record(
-                None,
-                Action.CREATE,
-                ip=ip,
-                object_type=OBJECT_TYPE,
-                object_id=req.pk,
-                detail={"via": "public form"},
-                at=now,
-                username="public",
-            )
-            _notify_schedulers(req, practice, now)
-    except IntegrityError:
+    for _ in range(3):  # a new reference on the (very rare) clash with an existing one
         existing = find_by_token(form_token)
-        if existing is None:
-            raise
-        return existing, False
-    return req, True
+        if existing is not None:
+            return existing, False
+        try:
+            return _create(data, form_token, ip, now, practice), True
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not store the request")
+
+
+def _create(
+    data: NewRequest, form_token: str, ip: str | None, now: datetime, practice: Practice
+) -> CallbackRequest:
+    with transaction.atomic():
+        req = CallbackRequest.objects.create(
+            reference=new_reference(),
+            form_token=form_token,
+            created_at=now,
+            updated_at=now,
+            due_by=expected_call_by(now, practice),
+            name=data.name,
+            phone_e164=data.phone_e164,
+            email=data.email,
+            language=data.language,
+            reason=data.reason,
+            best_days=data.best_days,
+            best_times=data.best_times,
+            consent_call=data.consent_call,
+            consent_text=data.consent_text,
+        )
+        record(
+            None,
+            Action.CREATE,
+            ip=ip,
+            object_type=OBJECT_TYPE,
+            object_id=req.pk,
+            detail={"via": "public form"},
+            at=now,
+            username="public",
+        )
+        _notify_schedulers(req, practice, now)
+    return req
 
 
 def _notify_schedulers(req: CallbackRequest, practice: Practice, now: datetime) -> None:
