@@ -17,6 +17,7 @@ other (and with /hello), not with other machines.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import os
 import re
@@ -29,9 +30,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -247,6 +249,25 @@ def count_saved(env: dict[str, str], tokens: list[str]) -> int:
     return int(out.stdout.strip())
 
 
+@contextlib.contextmanager
+def scratch_database(server_url: str | None) -> Iterator[str | None]:
+    """A fresh database on the given PostgreSQL server, dropped afterwards."""
+    if not server_url:
+        yield None
+        return
+    import psycopg
+
+    name = f"kyphoplan_bench_{secrets.token_hex(4)}"
+    parts = urlsplit(server_url)
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    try:
+        yield urlunsplit(parts._replace(path="/" + name))
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -255,11 +276,18 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--database-url", default=None, help="PostgreSQL URL; SQLite (WAL) if absent")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="a PostgreSQL server (the bench makes and drops its own database there); SQLite (WAL) if absent",
+    )
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="kyphoplan-bench-") as data_dir:
-        env = server_env(data_dir, args.database_url)
+    with (
+        tempfile.TemporaryDirectory(prefix="kyphoplan-bench-") as data_dir,
+        scratch_database(args.database_url) as database_url,
+    ):
+        env = server_env(data_dir, database_url)
         subprocess.run(
             [sys.executable, "-m", "kyphoplan.web.manage", "migrate", "-v", "0"],
             env=env,
@@ -270,7 +298,8 @@ def main() -> int:
         print(
             f"gunicorn gthread, {args.workers} workers x {args.threads} threads, {db}, "
             f"{args.clients} concurrent keep-alive clients, {args.seconds:.0f} s per row, "
-            f"{os.cpu_count()} CPUs shared by server and load generator\n"
+            f"{os.cpu_count()} CPUs shared by server and load generator; "
+            f"load average before: {os.getloadavg()[0]:.1f}\n"
         )
         port = free_port()
         proc = start_server(env, port, args.workers, args.threads)
