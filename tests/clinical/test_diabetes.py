@@ -218,6 +218,20 @@ def test_it_sends_an_evening_nph_dose_to_a_clinician() -> None:
     ctx = context(line)
     assert [a.due for a in actions(ctx, ActionCode.ADJUST_DOSE)] == [at("2026-12-14T08:00:00-08:00")]
     assert flags(ctx, FlagCode.NO_VERIFIED_VALUE)
+    # The morning dose is still proposed: the line is adjusted, signed as one insulin plan.
+    assert plan_diabetes(ctx).dispositions[0] is Disposition.ADJUST
+
+
+def test_it_sends_bedtime_only_nph_to_a_clinician() -> None:
+    line = med(
+        "NPH 12 units at bedtime",
+        ("insulin isophane",),
+        ("insulin-intermediate",),
+        dose=Dose(12, "units"),
+        frequency=BEDTIME,
+    )
+    ctx = context(line)
+    assert not actions(ctx, ActionCode.ADJUST_DOSE)
     assert plan_diabetes(ctx).dispositions[0] is Disposition.REVIEW
 
 
@@ -301,7 +315,7 @@ def test_it_holds_a_sulfonylurea_on_the_morning_of_the_procedure() -> None:
     assert stop.requires_review
     assert stop.rule == "ada2024.oral-agents-morning"
     (resume,) = actions(ctx, ActionCode.RESUME_MEDICATION)
-    assert "eating and drinking normally" in resume.text.en
+    assert "eating and drinking as usual" in resume.text.en
     assert plan_diabetes(ctx).dispositions == {0: Disposition.STOP}
 
 
@@ -325,6 +339,7 @@ def test_it_holds_metformin_48_hours_after_contrast_when_egfr_is_below_30() -> N
     ctx = context(METFORMIN, labs={"egfr": 29})
     (hold,) = actions(ctx, ActionCode.HOLD_AFTER_PROCEDURE)
     assert hold.drug == "metformin"
+    assert hold.due == at("2026-12-14T09:00:00-08:00")  # from the end of the procedure
     assert hold.rule == "acr-cm.metformin-contrast"
     assert hold.requires_review
     assert "48 hours" in hold.text.en

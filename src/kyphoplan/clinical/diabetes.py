@@ -211,13 +211,15 @@ def _metformin_contrast(ctx: PlanContext, out: Contribution, med: RecognizedMedi
     if not reasons:
         return False
     hours = rule.number("hold_hours_after")
-    earliest = ctx.hours_after(procedure_end(ctx.facts.procedure), hours)
+    # The hold runs from the end of the procedure (when the contrast has been given).
+    end = procedure_end(ctx.facts.procedure)
+    earliest = ctx.hours_after(end, hours)
     name = ctx.display_name(med, drug)
     out.act(
         ActionCode.HOLD_AFTER_PROCEDURE,
         rule,
         say("diabetes.metformin.hold-after", drug=name, hours=hours, earliest=earliest),
-        due=ctx.start,
+        due=end,
         drug=drug,
         review=True,
     )

@@ -165,8 +165,16 @@ def _assumed_flag(
 
 
 def _no_value(
-    ctx: PlanContext, out: Contribution, med: RecognizedMedication, drug: str, index: int, why: LocalText
+    ctx: PlanContext,
+    out: Contribution,
+    med: RecognizedMedication,
+    drug: str,
+    index: int,
+    why: LocalText,
+    whole_line: bool = True,
 ) -> None:
+    """A clinician decides; `whole_line` False when other doses of the line are still
+    planned (the line stays "adjust", and its insulin plan is signed as a whole)."""
     rule = ctx.rules[NO_VALUE_RULE]
     out.flag(FlagCode.NO_VERIFIED_VALUE, Severity.HIGH, rule, why, drug=drug, input=med.input)
     due = ctx.consult_due()
@@ -179,7 +187,8 @@ def _no_value(
         drug=drug,
         review=True,
     )
-    out.decide(index, Disposition.REVIEW)
+    if whole_line:
+        out.decide(index, Disposition.REVIEW)
 
 
 def _basal(
@@ -197,11 +206,13 @@ def _basal(
     usual, name = _units(med), ctx.display_name(med, drug)
     premixed = rule.id == "samba2010.insulin-premixed"
     summary: list[LocalText] = []
+    proposed = False
     for dose in _schedule(ctx, times):
         if dose.slot is Slot.EVENING_BEFORE and rule.id != "samba2010.insulin-long-acting":
             # NPH and premixed: the sources give no verified evening value.
             summary.append(say("diabetes.flag.part.no-value", due=dose.due))
-            _no_value(ctx, out, med, drug, index, say("diabetes.flag.insulin-evening-no-value", drug=drug))
+            why = say("diabetes.flag.insulin-evening-no-value", drug=drug)
+            _no_value(ctx, out, med, drug, index, why, whole_line=False)
             continue
         if dose.slot is Slot.EVENING_BEFORE:
             # SAMBA: the lower end (75%) after hypoglycaemia.
@@ -220,6 +231,9 @@ def _basal(
             )
         out.act(ActionCode.ADJUST_DOSE, rule, text, due=dose.due, drug=drug, review=True)
         _lead_time(ctx, out, rule, drug, dose.due)
+        proposed = True
+    if not proposed:
+        out.decide(index, Disposition.REVIEW)  # e.g. bedtime-only NPH: nothing verified to propose
     return summary
 
 
