@@ -35,7 +35,10 @@ def facts_for(case: Case, now: datetime) -> dict[str, Any]:
     start = procedure_start(case)
     if start is None:
         raise PlanNotReady("set a provisional date or book the procedure first")
-    intake = getattr(case, "intake", None)
+    from kyphoplan.intake.models import Intake
+
+    # Read afresh: `case.intake` may be a copy cached before this request saved the answers.
+    intake = Intake.objects.filter(case=case).first()
     answers = intake.answers() if intake is not None else Answers()
     lines = [m.text for m in answers.medicines if m.text.strip()]
     inputs = CaseInputs(
