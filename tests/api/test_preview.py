@@ -13,13 +13,6 @@ from kyphoplan.audit.models import AuditEvent
 pytestmark = pytest.mark.django_db
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
-try:
-    import kyphoplan.clinical.plan  # noqa: F401
-
-    ENGINE_READY = True
-except ImportError:  # another engineer is finishing recognition; remove this guard once it lands
-    ENGINE_READY = False
-
 
 def _post(client: Any, body: Any, token: str | None) -> Any:
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
@@ -30,7 +23,6 @@ def _facts() -> dict[str, Any]:
     return json.loads((EXAMPLES / "dorothy-clopidogrel-apixaban.json").read_text())
 
 
-@pytest.mark.skipif(not ENGINE_READY, reason="clinical engine (recognition) not finished yet")
 def test_it_returns_the_contract_plan_and_stores_nothing(client: Any, alex: Any, token_for: Any) -> None:
     from kyphoplan.clinical.contract import plan_to_dict
     from kyphoplan.clinical.facts import parse_facts

@@ -19,17 +19,6 @@ from tests.cdshooks.conftest import (
 pytestmark = pytest.mark.django_db
 
 
-try:
-    import kyphoplan.clinical.plan  # noqa: F401
-
-    ENGINE_READY = True
-except ImportError:  # another engineer is finishing recognition; remove this guard once it lands
-    ENGINE_READY = False
-
-needs_engine = pytest.mark.skipif(not ENGINE_READY, reason="clinical engine (recognition) not finished yet")
-
-
-@needs_engine
 def test_it_gives_cards_for_a_kyphoplasty_order_for_a_patient_on_apixaban_and_metformin(call: Any) -> None:
     response = call(ORDER_SIGN, order_sign_request(in_days(20)))
     assert response.status_code == 200, response.content
@@ -57,14 +46,12 @@ def test_it_gives_cards_for_a_kyphoplasty_order_for_a_patient_on_apixaban_and_me
     assert "apixaban" not in str(audit.detail)  # counts only, never patient values
 
 
-@needs_engine
 def test_it_plans_for_a_flagged_placeholder_date_when_the_order_has_none(call: Any) -> None:
     cards = call(ORDER_SIGN, order_sign_request(None)).json()["cards"]
     assert "No procedure date yet" in cards[0]["detail"]
     assert Invocation.objects.get().placeholder_start
 
 
-@needs_engine
 def test_it_answers_appointment_book_with_the_appointment_date(call: Any) -> None:
     start = in_days(10, hour=9)
     response = call(APPOINTMENT_BOOK, appointment_book_request(start))
@@ -73,7 +60,6 @@ def test_it_answers_appointment_book_with_the_appointment_date(call: Any) -> Non
     assert Invocation.objects.get().facts["procedure"]["start"] == start
 
 
-@needs_engine
 def test_it_leaves_out_an_impossible_lab_value_and_says_so(call: Any) -> None:
     body = order_sign_request(in_days(20))
     body["prefetch"]["labs"]["entry"][0]["resource"]["valueQuantity"]["value"] = 900
@@ -81,7 +67,6 @@ def test_it_leaves_out_an_impossible_lab_value_and_says_so(call: Any) -> None:
     assert "labs.egfr left out" in cards[0]["detail"]
 
 
-@needs_engine
 def test_it_shows_the_plan_preview_to_signed_in_staff_only(call: Any, client: Any, sam: Any, verified: Any) -> None:
     cards = call(ORDER_SIGN, order_sign_request(in_days(20))).json()["cards"]
     url = cards[0]["links"][0]["url"].removeprefix("http://testserver")
@@ -92,7 +77,6 @@ def test_it_shows_the_plan_preview_to_signed_in_staff_only(call: Any, client: An
     assert AuditEvent.objects.filter(object_type="cdsinvocation", action="view", actor_username="sam").exists()
 
 
-@needs_engine
 def test_it_stores_feedback_on_its_cards(call: Any) -> None:
     cards = call(ORDER_SIGN, order_sign_request(in_days(20))).json()["cards"]
     feedback = {"feedback": [

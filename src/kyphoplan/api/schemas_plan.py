@@ -1,8 +1,9 @@
 """The contract (shared/clinical/plan-contract.md) as API schemas: patient facts in, plan out.
 
 Input schemas forbid unknown fields, as the engine does; values are checked once more by
-the engine itself, whose FactsError names the field. Output schemas allow extra fields:
-the contract may grow, and the API passes new fields through.
+the engine itself, whose FactsError names the field. Output schemas spell out every field
+of `clinical/contract.py`; a test compares the API's answer with `plan_to_dict` exactly,
+so a field the engine adds fails that test until it is declared here.
 """
 
 from __future__ import annotations
@@ -19,10 +20,6 @@ Sedation = Literal["none", "local", "minimal", "moderate", "deep", "general"]
 
 class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
-
-
-class Open(Schema):
-    model_config = ConfigDict(extra="allow")
 
 
 class ProcedureIn(Strict):
@@ -81,40 +78,95 @@ class FactsIn(Strict):
     policies: PoliciesIn | None = None
 
 
-class MedicationOut(Open):
+class DoseOut(Schema):
+    amount: float | None
+    unit: str | None
+    amounts: list[float]
+    variable: bool
+
+
+class FrequencyOut(Schema):
+    per_day: float | None
+    times: list[str]
+    as_needed: bool
+    weekly: bool
+    label: str
+
+
+class MedicationOut(Schema):
     input: str
     recognized: bool
     ingredients: list[str]
     classes: list[str]
+    disposition: Literal["continue", "stop", "adjust", "review"]
+    brand: str | None = None
+    dose: DoseOut | None = None
+    frequency: FrequencyOut | None = None
+    route: str | None = None
+    patient_unsure: bool | None = None
+    notes: list[str] | None = None
 
 
-class ActionOut(Open):
+class AllergyOut(Schema):
+    input: str
+    category: str | None
+    recognized: bool
+    reaction: str | None
+
+
+class Texts(Schema):
+    en: str
+    es: str
+
+
+class ActionOut(Schema):
     code: str
     drug: str | None = None
     due: str | None
     last_dose_date: str | None = None
-    audience: str
+    audience: Literal["patient", "clinician"]
     requires_review: bool
     text: str
+    texts: Texts
     rule: str
     source: str
+    guideline: str
 
 
-class FlagOut(Open):
+class FlagOut(Schema):
     code: str
     drug: str | None = None
     input: str | None = None
     severity: Literal["high", "medium", "low"]
     text: str
+    texts: Texts
     rule: str
     source: str
+    guideline: str
 
 
-class PlanOut(Open):
+class ProcedureOut(Schema):
+    start: str
+    timezone: str
+
+
+class RenalOut(Schema):
+    creatinine_clearance_ml_min: float | None
+    origin: str | None
+
+
+class PlanOut(Schema):
+    """The contract's plan. Optional fields are left out when the engine leaves them out."""
+
     protocol: str
     ruleset_version: str
     as_of: str
+    procedure: ProcedureOut
+    language: Literal["en", "es"]
     decision_support: str
     medications: list[MedicationOut]
+    allergies: list[AllergyOut]
+    renal: RenalOut
+    policies: dict[str, str]
     actions: list[ActionOut]
     flags: list[FlagOut]

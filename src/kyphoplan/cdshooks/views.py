@@ -79,7 +79,8 @@ def call_service(request: HttpRequest, service_id: str) -> JsonResponse:
             return JsonResponse({"cards": []})  # not a kyphoplasty: nothing to say
         data, notes = gather(body, client.issuer)
         draft = draft_facts(procedures[0], data, now=now, zone=get_practice().hours.zone)
-        plan, facts = run_engine(draft.facts, [*draft.notes, *notes])
+        notes = [*draft.notes, *notes]
+        plan, facts = run_engine(draft.facts, notes)  # adds a note for each EHR value it leaves out
     except BadRequest as exc:
         return _error(400, str(exc))
     except MissingPrefetch as exc:
@@ -91,7 +92,7 @@ def call_service(request: HttpRequest, service_id: str) -> JsonResponse:
         placeholder=draft.placeholder_start, ip=client_ip(request), now=now,
     )
     preview = settings.BASE_URL.rstrip("/") + reverse("cdshooks:preview", args=[invocation.pk])
-    cards = plan_cards(plan, [*draft.notes, *notes], preview)
+    cards = plan_cards(plan, notes, preview)
     recording.save_cards(invocation, cards)
     return JsonResponse({"cards": cards})
 

@@ -79,7 +79,7 @@ def get_case(request: HttpRequest, case_id: UUID) -> Case:
 
 
 @router.get("/{case_id}/plans", response={200: list[PlanVersionOut], **ERRORS},
-            summary="A case's plan versions, newest first (scope cases:read)")
+            summary="A case's plan versions, newest first (scope cases:read)", exclude_unset=True)
 def list_plans(request: HttpRequest, case_id: UUID) -> list[PlanVersion]:
     caller_with(request, Scope.CASES_READ)
     case = _case(request, case_id, "api plan versions")
