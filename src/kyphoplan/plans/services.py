@@ -81,6 +81,10 @@ def recompute(case: Case, *, actor: Any, reason: Reason, now: datetime, ip: str 
         record(actor, Action.CREATE, ip=ip, object_type=OBJECT_TYPE, object_id=version.pk, at=now,
                username="patient" if actor is None else "",
                detail={"case": str(case.pk), "number": number, "reason": reason})
+        # The signed plan no longer matches the facts: nothing goes out until this one is signed.
+        from kyphoplan.reminders.services import cancel_pending
+
+        cancel_pending(case, now=now, why="new plan version to sign")
     return version
 
 

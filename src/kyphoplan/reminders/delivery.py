@@ -71,6 +71,11 @@ def deliver_one(pk: int, token: str, clock: Clock) -> ReminderStatus | None:
         Reminder.objects.filter(_mine(pk, token, ReminderStatus.CLAIMED)).update(
             status=ReminderStatus.CANCELLED, last_error="patient opted out")
         return ReminderStatus.CANCELLED
+    if r.plan_version_id is not None and r.case.plan_versions.filter(pk__gt=r.plan_version_id).exists():
+        # Belt and braces: a newer plan version exists, so this reminder may be out of date.
+        Reminder.objects.filter(_mine(pk, token, ReminderStatus.CLAIMED)).update(
+            status=ReminderStatus.CANCELLED, last_error="the plan changed")
+        return ReminderStatus.CANCELLED
     lease = timedelta(seconds=get_config().lease_seconds)
 
     def commit_point() -> None:
