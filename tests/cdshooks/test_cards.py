@@ -45,6 +45,16 @@ def test_it_keeps_every_summary_under_140_characters() -> None:
     assert len(summary("x" * 500)) == SUMMARY_LIMIT - 1
 
 
+def test_it_names_the_drug_once_and_lists_undated_steps_plainly() -> None:
+    plan = _plan()
+    plan["flags"][1]["text"] = "apixaban: planned hold 4 doses."
+    plan["actions"].append({"code": "resume-medication", "drug": "metformin", "due": None,
+                            "text": "Restart metformin when eating.", "source": "ACR", "rule": "m"})
+    cards = plan_cards(plan, [], PREVIEW)
+    assert cards[1]["summary"] == "apixaban: planned hold 4 doses."
+    assert cards[0]["detail"].endswith("\n- Restart metformin when eating.")
+
+
 def test_it_names_the_guideline_and_links_to_the_plan() -> None:
     cards = plan_cards(_plan(), [], PREVIEW)
     consult = cards[1]

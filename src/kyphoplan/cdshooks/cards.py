@@ -34,9 +34,7 @@ def _source(source_id: str | None, flag_code: str | None = None) -> dict[str, An
     return body
 
 
-def _when(due: str | None) -> str:
-    if not due:
-        return ""
+def _when(due: str) -> str:
     return datetime.fromisoformat(due).strftime("%a %d %b %H:%M")
 
 
@@ -51,7 +49,8 @@ def _holds(plan: Mapping[str, Any]) -> list[str]:
 def overview_card(plan: Mapping[str, Any], notes: list[str], preview_url: str) -> dict[str, Any]:
     holds = _holds(plan)
     head = f"Kyphoplasty prep: hold {', '.join(holds)}" if holds else "Kyphoplasty prep: no blood thinner to hold"
-    lines = [f"- **{_when(a.get('due'))}** {a['text']}" for a in plan["actions"] if a.get("text")]
+    lines = [f"- **{_when(a['due'])}** {a['text']}" if a.get("due") else f"- {a['text']}"
+             for a in plan["actions"] if a.get("text")]
     detail = "\n".join(
         [*(f"> {note}" for note in notes), "", plan["decision_support"], "", *lines]
     ).strip()
@@ -67,12 +66,14 @@ def overview_card(plan: Mapping[str, Any], notes: list[str], preview_url: str) -
 
 def flag_card(flag: Mapping[str, Any], preview_url: str) -> dict[str, Any]:
     subject = flag.get("drug") or flag.get("input") or ""
+    text = flag.get("text") or flag["code"]
     detail = flag.get("text") or ""
     if flag.get("guideline"):
         detail += f"\n\nGuideline ({flag.get('source')}): {flag['guideline']}"
     return {
         "uuid": str(uuid.uuid4()),
-        "summary": summary(f"{flag.get('text') or flag['code']}" if not subject else f"{subject}: {flag.get('text') or flag['code']}"),
+        # Name the drug or line first, unless the flag's own words already do.
+        "summary": summary(text if not subject or text.lower().startswith(subject.lower()) else f"{subject}: {text}"),
         "detail": detail.strip(),
         "indicator": INDICATOR.get(flag.get("severity", ""), "info"),
         "source": _source(flag.get("source"), flag["code"]),
