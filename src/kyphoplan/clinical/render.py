@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from kyphoplan.clinical.contract import DECISION_SUPPORT
-from kyphoplan.clinical.model import Action, Plan
+from kyphoplan.clinical.model import Action, Audience, Plan
 from kyphoplan.clinical.wording import format_clock, format_date, format_moment
 
 _HEADINGS = {
@@ -39,17 +39,20 @@ def render_plan(plan: Plan) -> str:
         out.append(f"{h[3]}:")
         out.extend(f"  - {a.input}  →  {a.category}" for a in plan.allergies)
     out += ["", f"{h[4]}:"]
-    dated = [a for a in plan.actions if a.due is not None]
+    for_patient = [a for a in plan.actions if a.audience is Audience.PATIENT]
+    for_staff = [a for a in plan.actions if a.audience is not Audience.PATIENT]
+    dated = [a for a in for_patient if a.due is not None]
     for day, group in groupby(dated, key=lambda a: a.due.date() if a.due else None):
         assert day is not None
         out.append(f"  {format_date(day, plan.language)}")
         out.extend(_line(action, plan, with_clock=True) for action in group)
-    undated = [a for a in plan.actions if a.due is None]
+    undated = [a for a in for_patient if a.due is None]
     if undated:
         out.append(f"  {h[5]}")
         out.extend(_line(action, plan, with_clock=False) for action in undated)
-    if plan.flags:
+    if plan.flags or for_staff:
         out += ["", f"{h[6]}:"]
+        out.extend(_line(action, plan, with_clock=False) for action in for_staff)
         for flag in plan.flags:
             out.append(f"  [{flag.severity.value.upper()}] {flag.code.value}: {flag.text.get(plan.language)}")
             out.append(f"      ({flag.rule}; {flag.source})")
