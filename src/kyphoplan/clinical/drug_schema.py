@@ -27,7 +27,7 @@ _VERSION = re.compile(r"^\d{4}\.\d{2}\.\d{2}(?:-\d+)?$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9 ()/.,'+-]*[a-z0-9)]$|^[a-z0-9]$")
 _CLASS = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _RXCUI = re.compile(r"^\d{1,9}$")
-_UNITS = frozenset({"mg", "mcg", "g", "units", "ml", "meq", "%"})
+_UNITS = frozenset({"mg", "mcg", "g", "units", "ml", "meq", "%", "l"})
 _ROUTES = frozenset(route.value for route in Route)
 
 _DOCUMENT_KEYS = frozenset({"schema", "version", "description", "default_route", "ingredients", "products"})

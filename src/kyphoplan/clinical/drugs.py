@@ -177,6 +177,11 @@ class DrugKnowledge:
         self.aliases: Mapping[tuple[str, ...], Product] = MappingProxyType(dict(aliases))
         self.sources = tuple(sources)
         self.longest_alias = max((len(key) for key in self.aliases), default=1)
+        # Longest alias per first word: the matcher skips words that start no alias.
+        lengths: dict[str, int] = {}
+        for key in self.aliases:
+            lengths[key[0]] = max(lengths.get(key[0], 0), len(key))
+        self.alias_lengths: Mapping[str, int] = MappingProxyType(lengths)
 
     def __repr__(self) -> str:
         return (

@@ -86,6 +86,11 @@ _BLOOD_THINNER_PHRASE = re.compile(
     r"|\b(?:prevent|for|against)\s+(?:blood\s+)?clots\b|\banti-?platelet\w*"
 )
 _HAS_LETTERS = re.compile(r"[a-z]")
+_DOUBT_BEFORE = re.compile(
+    r"(?:not\s+sure|unsure|don'?t\s+know|do\s+not\s+know|dont\s+know|no\s+idea|wonder(?:ing)?"
+    r"|no\s+se|no\s+estoy\s+segur[oa]|ni\s+idea|not\s+certain|can'?t\s+tell)\s+(?:if|whether|si)\b"
+    r"[^.;]*$"
+)
 
 
 @dataclass(frozen=True)
@@ -135,7 +140,8 @@ def recognize(line: str, knowledge: DrugKnowledge | None = None) -> RecognizedMe
         notes.append(RecognitionNote.PATIENT_UNSURE)
     if _STOPPED.search(folded):
         notes.append(RecognitionNote.STOPPED)
-    if len({m.product.ingredients for m in names}) > 1:
+    kept = [m for m in names if set(m.product.ingredients) <= set(ingredients)]
+    if len({m.product.ingredients for m in kept}) > 1:
         notes.append(RecognitionNote.SEVERAL_MEDICINES)
     for match in names:
         if match.corrected is not None:
@@ -145,7 +151,7 @@ def recognize(line: str, knowledge: DrugKnowledge | None = None) -> RecognizedMe
             )
     if frequency_reading.frequency is None:
         notes.append(RecognitionNote.FREQUENCY_NOT_STATED)
-    brand = next((m.product.name for m in names if m.product.brand), None)
+    brand = next((m.product.name for m in kept if m.product.brand), None)
     return RecognizedMedication(
         input=line,
         recognized=True,
@@ -157,13 +163,15 @@ def recognize(line: str, knowledge: DrugKnowledge | None = None) -> RecognizedMe
         route=route,
         matched=" + ".join(line[m.start : m.end] for m in names),
         patient_unsure=unsure or blood_thinner_unnamed,
-        notes=tuple(dict.fromkeys(notes)),
+        notes=tuple(dict.fromkeys(str(note) for note in notes)),
     )
 
 
 def _unrecognized(line: str, unsure: bool, reason: RecognitionNote) -> RecognizedMedication:
     notes = (reason, RecognitionNote.PATIENT_UNSURE) if unsure else (reason,)
-    return RecognizedMedication(input=line, recognized=False, patient_unsure=unsure, notes=notes)
+    return RecognizedMedication(
+        input=line, recognized=False, patient_unsure=unsure, notes=tuple(str(n) for n in notes)
+    )
 
 
 def _find_names(folded: str, knowledge: DrugKnowledge) -> list[_NameMatch]:
@@ -190,6 +198,13 @@ def _find_names(folded: str, knowledge: DrugKnowledge) -> list[_NameMatch]:
             unnamed = knowledge.product("blood thinner")
             if unnamed is not None:
                 found.append(_NameMatch(unnamed, phrase.start(), phrase.end()))
+    # "water pill - not sure if it is a blood thinner": a doubt, not a blood thinner.
+    found = [
+        m
+        for m in found
+        if m.product.ingredients != (PseudoIngredient.BLOOD_THINNER,)
+        or not _DOUBT_BEFORE.search(folded[: m.start])
+    ]
     found.sort(key=lambda m: m.start)
     return found
 
@@ -214,7 +229,7 @@ def _may_be_a_name(folded: str, tokens: list[Token], position: int) -> bool:
 def _longest_alias(
     tokens: list[Token], position: int, knowledge: DrugKnowledge
 ) -> tuple[Product, int] | None:
-    longest = min(knowledge.longest_alias, len(tokens) - position)
+    longest = min(knowledge.alias_lengths.get(tokens[position].text, 0), len(tokens) - position)
     for length in range(longest, 0, -1):
         key = tuple(token.text for token in tokens[position : position + length])
         product = knowledge.aliases.get(key)

@@ -128,20 +128,20 @@ _RATE_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], _Rate | None]
     (_compile(rf"\b{_NUM}\s*(?:x|times?|veces|vez)\s*(?:a|per|/|each|every|al|por|en\s+el|cada)?\s*(?:days?|daily|d|dia|diarias?)\b"), _times_per_day),
     (_compile(rf"\bx\s*{_NUM}\s*(?:a|per|/)?\s*(?:days?|daily|d|dia)\b"), _times_per_day),
     (_compile(rf"\b{_NUM}\s*(?:a|per|/|al|por)\s*(?:day|dia)\b"), _times_per_day),
-    (_compile(r"\b(?:twice|dos\s+veces)\s*(?:a|per|each|every|al|por)?\s*(?:day|daily|dia|diarias?)?\b"), _fixed(_rate_for_count(2))),
+    (_compile(r"\b(?:twice|dos\s+veces)(?!\s*(?:a|per|each|every|al|por|a\s+la|en\s+la)?\s*(?:years?|yr|weeks?|wk|months?|ano|semana|mes))\s*(?:a|per|each|every|al|por)?\s*(?:day|daily|dia|diarias?)?\b"), _fixed(_rate_for_count(2))),
     (_compile(r"\b(?:thrice|three\s+times|tres\s+veces)\b"), _fixed(_rate_for_count(3))),
     (_compile(r"\b(?:four\s+times|cuatro\s+veces)\b"), _fixed(_rate_for_count(4))),
     (_compile(r"\bb\.?\s?i\.?\s?d\.?(?![a-z])"), _fixed(_rate_for_count(2))),
     (_compile(r"\bt\.?\s?i\.?\s?d\.?(?![a-z])"), _fixed(_rate_for_count(3))),
     (_compile(r"\bq\.?\s?i\.?\s?d\.?(?![a-z])"), _fixed(_rate_for_count(4))),
     (_compile(r"\b(?:every\s+other\s+day|q\.?\s?o\.?\s?d\.?(?![a-z])|alternat(?:e|ing)\s+days|on\s+alternate\s+days|cada\s+(?:tercer|otro)\s+dia|un\s+dia\s+si\s+(?:y\s+)?(?:un\s+dia|otro)\s+no|dia\s+por\s+medio|dias\s+alternos)"), _fixed(_Rate(0.5, "every other day"))),
-    (_compile(r"\b(?:weekly|once\s+(?:a|per|every|each)\s+week|every\s+week|each\s+week|q\.?\s?(?:week|wk|w)\b|per\s+week|a\s+week|semanal(?:mente)?|cada\s+semana|(?:una|1)\s+vez\s+(?:a|por|cada|en)\s+(?:la\s+)?semana|a\s+la\s+semana|por\s+semana|once-weekly)"), _fixed(_WEEKLY)),
+    (_compile(r"\b(?:weekly|once\s+(?:a|per|every|each)\s+week|every\s+week|each\s+week|q\.?\s?(?:week|wk|w)\b|per\s+week|a\s+week|once\s+weekly|semanal(?:mente)?|cada\s+semana|(?:una|1)\s+vez\s+(?:a|por|cada|en)\s+(?:la\s+)?semana|a\s+la\s+semana|por\s+semana|once-weekly)"), _fixed(_WEEKLY)),
     (_compile(rf"\b(?:every|each|on|cada|los|el)\s+(?:{_FULL_DAY})s?\b|\b(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)\b"), _fixed(_WEEKLY)),
     (_compile(r"\b(?:twice\s+(?:a\s+)?year(?:ly)?|every\s+six\s+months|semestral)\b"), _fixed(_Rate(1 / 180, "every 6 months"))),
     (_compile(r"\b(?:monthly|once\s+(?:a|per|every|each)\s+month|every\s+month|each\s+month|q\.?\s?(?:month|mo)\b|mensual(?:mente)?|cada\s+mes|(?:una|1)\s+vez\s+(?:al|por|cada)\s+mes)"), _fixed(_Rate(1 / 30, "monthly"))),
     (_compile(r"\b(?:yearly|annually|once\s+(?:a|per|every|each)\s+year|every\s+year|anual(?:mente)?|(?:una|1)\s+vez\s+(?:al|por|cada)\s+ano|cada\s+ano)\b"), _fixed(_Rate(1 / 365, "yearly"))),
-    (_compile(r"\b(?:(?:with|before|after)\s+(?:each\s+|every\s+|all\s+)?meals|con\s+(?:las\s+|cada\s+)?comidas|antes\s+de\s+(?:las\s+|cada\s+)?comidas?|despues\s+de\s+(?:las\s+|cada\s+)?comidas?|tid\s*ac|a\.c\.|(?<![a-z/])ac(?![a-z/])|(?<![a-z/])pc(?![a-z/]))"), _fixed(_Rate(3.0, "with meals"))),
-    (_compile(r"\b(?:once\s+(?:a\s+|per\s+|each\s+|every\s+)?(?:day|daily)|once-daily|daily|every\s+day|each\s+day|per\s+day|a\s+day|q\.?\s?d\.?(?![a-z])|qday|q\s+day|qdaily|diari[oa]s?|diariamente|al\s+dia|cada\s+dia|todos\s+los\s+dias|por\s+dia|(?:una|1)\s+vez\s+(?:al|por|cada|en\s+el)\s+dia|once)\b"), _fixed(_DAILY)),
+    (_compile(r"\b(?:(?:with|before|after|at)\s+(?:each\s+meal|every\s+meal|all\s+meals|meals|meal\s*times?)|mealtimes?|con\s+(?:las\s+|cada\s+)?comidas|antes\s+de\s+(?:las\s+|cada\s+)?comidas?|despues\s+de\s+(?:las\s+|cada\s+)?comidas?|tid\s*ac|a\.c\.|(?<![a-z/])ac(?![a-z/])|(?<![a-z/])pc(?![a-z/]))"), _fixed(_Rate(3.0, "with meals"))),
+    (_compile(r"\b(?:once\s+(?:a\s+|per\s+|each\s+|every\s+)?(?:day|daily)|once-daily|daily|every\s+day|each\s+day|per\s+day|a\s+day|q\.?\s?d\.?(?![a-z])|qday|q\s+day|qdaily|diari[oa]s?|diariamente|al\s+dia|cada\s+dia|todos\s+los\s+dias|por\s+dia|(?:una|1)\s+vez\s+(?:al|por|cada|en\s+el)\s+dia|once(?!\s*(?:a\s+|per\s+|every\s+|each\s+|-)?(?:weeks?|wk|weekly|months?|monthly|years?|yearly)))\b"), _fixed(_DAILY)),
 ]  # fmt: skip
 
 # Times of day. Clock times ("8 am", "20:00") are read before the bare words.
@@ -159,15 +159,16 @@ _AS_NEEDED = _compile(
     r"|when\s+necessary|as\s+required|when\s+required|if\s+(?:pain|necessary)|when\s+i\s+need\s+(?:it|them)"
     r"|si\s+(?:es\s+)?necesari[oa]|cuando\s+(?:lo\s+|la\s+|los\s+)?(?:necesit\w*|sea\s+necesario)"
     r"|segun\s+(?:sea\s+)?necesari[oa]|en\s+caso\s+de\s+(?:dolor|necesidad)|por\s+razon\s+necesaria"
-    r"|si\s+hay\s+dolor|si\s+tengo\s+dolor|solo\s+si\s+(?:hay\s+)?dolor|s\.o\.s\.?|occasionally|rarely)"
+    r"|si\s+(?:hay\s+|tengo\s+|tiene\s+)?dolor|si\s+(?:hay\s+)?(?:fiebre|nauseas?|insomnio)|solo\s+si\s+(?:hay\s+)?dolor|s\.o\.s\.?|occasionally|rarely)"
 )
 _DAY_LIST = _compile(
     rf"\b(?:{_DAY_NAMES})\.?(?:\s*(?:/|,|&|-|\band\b|\by\b)\s*(?:{_DAY_NAMES})\b\.?)+"
     r"|\b(?:m/w/f|m-w-f|mwf|t/th|tth|tu/th|t-th)\b"
 )
+_EXCEPT = _compile(r"\b(?:except|excepto|menos|but|pero|salvo|other\s+days|otros\s+dias)\b")
 _COMPACT_DAY_LISTS = {"mwf": 3, "tth": 2, "tuth": 2}
 _OTHER_DAYS = _compile(
-    r"\b(?:other\s+days|all\s+other\s+days|rest\s+of\s+(?:the\s+)?(?:week|days)|remaining\s+days"
+    r"\b(?:other\s+days|all\s+other\s+days|most\s+days|la\s+mayoria\s+de\s+los\s+dias|rest\s+of\s+(?:the\s+)?(?:week|days)|remaining\s+days"
     r"|otros\s+dias|los\s+demas\s+dias|demas\s+dias|resto\s+de\s+(?:los\s+dias|la\s+semana)|else)\b"
 )
 
@@ -205,7 +206,8 @@ def read_frequency(text: str) -> FrequencyReading:
             spans.append(match.span())
             times.append(f"{int(match.group(1)):02d}:{match.group(2)}")
 
-    rate: _Rate | None = None
+    # Phrases are read in rule order (specific first); the one written first wins.
+    rates: list[tuple[int, _Rate]] = []
     for pattern, reader in _RATE_RULES:
         for match in pattern.finditer(text):
             if not free(match):
@@ -214,7 +216,9 @@ def read_frequency(text: str) -> FrequencyReading:
             if found is None:
                 continue
             spans.append(match.span())
-            rate = rate or found
+            rates.append((match.start(), found))
+    rates.sort(key=lambda item: item[0])
+    rate = rates[0][1] if rates else None
     for pattern, clock in _TIME_RULES:
         for match in pattern.finditer(text):
             if free(match):
@@ -222,6 +226,9 @@ def read_frequency(text: str) -> FrequencyReading:
                 times.append(clock)
 
     other_days_dose = False
+    if rate is not None and not rate.weekly and any(r.weekly for _, r in rates[1:]):
+        # "5 mg daily except 2.5 mg on Sundays": daily, with one day's dose different.
+        other_days_dose = _EXCEPT.search(text) is not None
     if day_list_days:
         if other_days is not None:
             # "5 mg Mon/Wed/Fri, 2.5 other days": taken every day, the dose varies.
