@@ -152,3 +152,15 @@ def test_it_fails_start_up_on_a_malformed_issuer_list() -> None:
                 json.dumps({ISS: {"jwks": {"keys": []}, "extra": 1}})):
         with pytest.raises(ImproperlyConfigured):
             parse_issuers(raw)
+
+
+def test_it_accepts_a_token_from_the_documented_test_issuer_tool(tmp_path: Any, settings: Any, client: Any) -> None:
+    from kyphoplan.cdshooks.devtool import keygen, token
+
+    key = tmp_path / "ehr-key.pem"
+    settings.BASE_URL = "http://testserver"
+    settings.CDS_HOOKS_ISSUERS = keygen("https://ehr.example.org", key)
+    jwt_text = token("https://ehr.example.org", key, AUD)
+    response = client.post(f"/cds-services/{ORDER_SIGN}", json.dumps(NOT_OURS), content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {jwt_text}")
+    assert response.status_code == 200
