@@ -69,7 +69,7 @@ def test_it_closes_the_intake_on_submit_and_moves_the_case_to_review(maria_case,
     maria_case.refresh_from_db()
     assert maria_case.status == "review" and maria_case.intake.status == IntakeStatus.SUBMITTED
     version = maria_case.plan_versions.get()
-    assert version.facts["medications"][1].endswith("(I am not sure what this is)")
+    assert version.facts["medications"][1].endswith("(no estoy seguro de qué es)")
     assert version.plan["medications"][0]["ingredients"] == ["clopidogrel"]
     # A second visit cannot change the answers.
     assert client.get("/es/p/intake/")["Location"] == "/es/p/intake/done/"

@@ -5,6 +5,7 @@ her plan page, its PDF and its calendar file."""
 from __future__ import annotations
 
 import io
+import os
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,13 @@ def _procedure_day() -> datetime:
     if day in get_practice().hours.holidays:
         day += timedelta(days=7)
     return datetime.combine(day, time(8, 0), tzinfo=zone)
+
+
+def _shot(page: Any, name: str) -> None:
+    """KYPHOPLAN_SCREENSHOTS=dir keeps full-page screenshots for a person to look at."""
+    folder = os.environ.get("KYPHOPLAN_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def _fits_the_screen(page: Any) -> bool:
@@ -74,6 +82,7 @@ def test_it_takes_maria_from_a_call_back_to_her_printed_plan(
     m.get_by_label("Qué le pasó").first.fill("ronchas")
     m.get_by_role("button", name="Guardar para después").click()
     m.get_by_text("Guardado.").wait_for()
+    _shot(m, "1-intake-phone")
     assert _fits_the_screen(m)
     m.goto(link)  # later: the same link brings her answers back
     assert m.get_by_label("Medicina 1").input_value() == "Plavix 75 mg once daily"
@@ -98,6 +107,7 @@ def test_it_takes_maria_from_a_call_back_to_her_printed_plan(
     n.get_by_text("Change saved on this version.").wait_for()
     n.get_by_role("button", name="Sign version 1").click()
     n.get_by_text("Version 1 is signed.").wait_for()
+    _shot(n, "2-review-signed")
 
     # Sam books the provisional time in Room 1: same date, so the signed plan stands.
     s.goto(base + f"/staff/cases/{case.pk}/book/")
@@ -105,6 +115,7 @@ def test_it_takes_maria_from_a_call_back_to_her_printed_plan(
     s.get_by_role("button", name="Book in Room 1").click()
     s.get_by_text("Booked.").wait_for()
     assert s.locator("#case-status").inner_text() == "Scheduled"
+    _shot(s, "3-case-booked")
     assert Reminder.objects.filter(case=case, kind="last-dose", drug="clopidogrel").exists()
     s.get_by_label("Send the plan link by").select_option("shown")
     s.get_by_role("button", name="Send plan link").click()
@@ -114,6 +125,7 @@ def test_it_takes_maria_from_a_call_back_to_her_printed_plan(
     m.goto(plan_link)
     m.get_by_role("heading", name="Su plan para prepararse").wait_for()
     page_text = m.locator("main").inner_text()
+    _shot(m, "4-plan-phone")
     assert "clopidogrel" in page_text and "Traiga sus lentes." in page_text
     assert _fits_the_screen(m)
     with m.expect_download() as pdf_download:

@@ -31,7 +31,8 @@ def test_it_builds_the_contract_facts_from_case_intake_and_booking():
                         MARIA, start=START, timezone="America/Los_Angeles", as_of=NOW)
     assert facts["procedure"] == {"start": "2026-12-14T08:00:00-08:00", "timezone": "America/Los_Angeles",
                                   "sedation": "moderate", "levels": ["T12", "L1"]}
-    assert facts["medications"] == ["Plavix 75 mg once daily", "small white pill" + UNSURE_SUFFIX, INSULIN_LINE]
+    assert facts["medications"] == ["Plavix 75 mg once daily", "small white pill" + UNSURE_SUFFIX["es"],
+                                    INSULIN_LINE["es"]]
     assert facts["allergies"] == ["iodinated contrast - hives", "shellfish"]
     assert facts["labs"] == {"inr": 1.0, "on_dialysis": True}
     assert facts["patient"]["smoker"] is True and facts["patient"]["age"] == 78
@@ -41,7 +42,7 @@ def test_it_builds_the_contract_facts_from_case_intake_and_booking():
 def test_it_does_not_add_an_insulin_line_when_one_is_listed():
     facts = build_facts(CaseInputs(), MARIA, start=START, timezone="America/Los_Angeles", as_of=NOW,
                         insulin_listed=True)
-    assert INSULIN_LINE not in facts["medications"]
+    assert not {*INSULIN_LINE.values()} & set(facts["medications"])
 
 
 def test_it_ignores_the_moment_of_calculation_when_comparing_versions():

@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-UNSURE_SUFFIX = " (I am not sure what this is)"
-INSULIN_LINE = "insulin (I use insulin; name and dose not listed)"
+# In the patient's language: these lines are shown back to the patient on the plan.
+# The recogniser reads "not sure" in both languages as `patient_unsure`.
+UNSURE_SUFFIX = {"en": " (I am not sure what this is)", "es": " (no estoy seguro de qué es)"}
+INSULIN_LINE = {"en": "insulin (I use insulin; name and dose not listed)",
+                "es": "insulina (uso insulina; no anoté el nombre ni la dosis)"}
 
 
 @dataclass(frozen=True)
@@ -53,12 +56,13 @@ class CaseInputs:
     labs: dict[str, float | bool] = field(default_factory=dict)
 
 
-def medicine_lines(answers: Answers, insulin_listed: bool) -> list[str]:
-    lines = [m.text.strip() + (UNSURE_SUFFIX if m.unsure else "") for m in answers.medicines if m.text.strip()]
+def medicine_lines(answers: Answers, insulin_listed: bool, language: str = "en") -> list[str]:
+    lang = language if language in UNSURE_SUFFIX else "en"
+    lines = [m.text.strip() + (UNSURE_SUFFIX[lang] if m.unsure else "") for m in answers.medicines if m.text.strip()]
     # "I use insulin" with no insulin line: the engine must still see insulin, and the
     # clinician must see that the name and dose are missing.
     if answers.insulin and not insulin_listed:
-        lines.append(INSULIN_LINE)
+        lines.append(INSULIN_LINE[lang])
     return lines
 
 
@@ -92,7 +96,7 @@ def build_facts(
         "as_of": as_of.isoformat(),
         "procedure": procedure,
         "patient": patient,
-        "medications": medicine_lines(answers, insulin_listed),
+        "medications": medicine_lines(answers, insulin_listed, case.language),
         "allergies": allergy_lines(answers),
         "labs": labs,
         "protocol": case.protocol,
