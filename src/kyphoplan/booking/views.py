@@ -15,6 +15,7 @@ from kyphoplan.booking.config import get_rules
 from kyphoplan.booking.models import Resource, ResourceKind
 from kyphoplan.booking.slots import BookingRuleError, candidate_starts, procedure_minutes
 from kyphoplan.cases import access, roles
+from kyphoplan.cases.localtime import practice_time
 from kyphoplan.staff.decorators import staff_required
 from kyphoplan.web.net import client_ip
 
@@ -34,6 +35,7 @@ def _day(request: HttpRequest, case: object) -> date:
 
 @require_http_methods(["GET", "POST"])
 @staff_required()
+@practice_time
 def book(request: HttpRequest, case_id: str) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="booking")
@@ -72,6 +74,7 @@ def book(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @require_POST
 @staff_required()
+@practice_time
 def cancel(request: HttpRequest, case_id: str) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="cancel booking")

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kyphoplan.callbacks import access as callback_access
 from kyphoplan.cases import access, roles, services
 from kyphoplan.cases.forms import CaseForm, LabsForm, StatusForm, initial_for
+from kyphoplan.cases.localtime import practice_time
 from kyphoplan.cases.models import Channel, LinkPurpose
 from kyphoplan.cases.workflow import CaseStatus, CaseWorkflowError, allowed_next
 from kyphoplan.staff.decorators import staff_required
@@ -20,6 +21,7 @@ from kyphoplan.web.practice import get_practice
 
 @require_GET
 @staff_required()
+@practice_time
 def case_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     rows = access.access_cases(request.user, status=status, ip=client_ip(request))
@@ -29,6 +31,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @staff_required()
+@practice_time
 def new_case(request: HttpRequest) -> HttpResponse:
     ip = client_ip(request)
     roles.require(request.user, roles.WORK_CASES, ip=ip, what="new case")
@@ -47,6 +50,7 @@ def new_case(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @staff_required()
+@practice_time
 def from_callback(request: HttpRequest, request_id: str) -> HttpResponse:
     ip = client_ip(request)
     req = callback_access.access_request(request.user, request_id, ip=ip)
@@ -57,6 +61,7 @@ def from_callback(request: HttpRequest, request_id: str) -> HttpResponse:
 
 @require_GET
 @staff_required()
+@practice_time
 def detail(request: HttpRequest, case_id: str) -> HttpResponse:
     from kyphoplan.booking.services import active_booking
     from kyphoplan.plans.services import latest, latest_signed
@@ -77,6 +82,7 @@ def detail(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @staff_required()
+@practice_time
 def edit(request: HttpRequest, case_id: str) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="edit")
@@ -111,6 +117,7 @@ def _replan_quietly(request: HttpRequest, case: object) -> None:
 
 @require_POST
 @staff_required()
+@practice_time
 def set_status(request: HttpRequest, case_id: str) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="status")
@@ -130,6 +137,7 @@ def set_status(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @require_POST
 @staff_required()
+@practice_time
 def set_labs(request: HttpRequest, case_id: str) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="labs")
@@ -145,6 +153,7 @@ def set_labs(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @require_POST
 @staff_required()
+@practice_time
 def issue_link(request: HttpRequest, case_id: str) -> HttpResponse:
     from kyphoplan.plans.services import latest_signed
 
@@ -186,6 +195,7 @@ def issue_link(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @require_POST
 @staff_required()
+@practice_time
 def revoke_link(request: HttpRequest, case_id: str, link_id: int) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="revoke link")

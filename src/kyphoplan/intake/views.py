@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kyphoplan.cases import access, roles
+from kyphoplan.cases.localtime import practice_time
 from kyphoplan.cases.models import Case, LinkPurpose
 from kyphoplan.cases.services import link_still_usable, open_link
 from kyphoplan.intake.forms import IntakeForm, initial_from, rows_from_post
@@ -35,6 +36,7 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 
 @require_GET
+@practice_time
 def open_intake(request: HttpRequest, token: str) -> HttpResponse:
     link = open_link(token, LinkPurpose.INTAKE, ip=client_ip(request), now=timezone.now())
     if link is None:
@@ -89,6 +91,7 @@ def _recognized(data: dict[str, Any]) -> dict[int, dict[str, Any]]:
 
 
 @require_http_methods(["GET", "POST"])
+@practice_time
 def patient_form(request: HttpRequest) -> HttpResponse:
     case = _patient_case(request)
     if case is None:
@@ -100,6 +103,7 @@ def patient_form(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@practice_time
 def thanks(request: HttpRequest) -> HttpResponse:
     if _patient_case(request) is None:
         return _no_store(render(request, "intake/link_invalid.html", status=404))
@@ -119,6 +123,7 @@ def _recognize_response(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@practice_time
 def patient_recognize(request: HttpRequest) -> HttpResponse:
     # Only for someone holding a live intake link: not an open drug-lookup service.
     if _patient_case(request) is None:
@@ -128,6 +133,7 @@ def patient_recognize(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @staff_required()
+@practice_time
 def staff_form(request: HttpRequest, case_id: str) -> HttpResponse:
     from django.urls import reverse
 
@@ -140,5 +146,6 @@ def staff_form(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @require_POST
 @staff_required()
+@practice_time
 def staff_recognize(request: HttpRequest, case_id: str) -> HttpResponse:
     return _recognize_response(request)

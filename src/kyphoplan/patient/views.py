@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
 from kyphoplan.cases import access
+from kyphoplan.cases.localtime import practice_time
 from kyphoplan.cases.models import Case, LinkPurpose
 from kyphoplan.cases.services import link_still_usable, open_link
 from kyphoplan.patient.documents import context, ics_bytes, patient_plan, pdf_bytes
@@ -25,6 +26,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 @require_GET
+@practice_time
 def open_plan(request: HttpRequest, token: str) -> HttpResponse:
     link = open_link(token, LinkPurpose.PLAN, ip=client_ip(request), now=timezone.now())
     if link is None:
@@ -71,18 +73,21 @@ def _gone(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@practice_time
 def plan_page(request: HttpRequest) -> HttpResponse:
     case = _case(request)
     return _page(request, case, staff=False) if case else _gone(request)
 
 
 @require_GET
+@practice_time
 def plan_pdf(request: HttpRequest) -> HttpResponse:
     case = _case(request)
     return _pdf(request, case, staff=False) if case else _gone(request)
 
 
 @require_GET
+@practice_time
 def plan_ics(request: HttpRequest) -> HttpResponse:
     case = _case(request)
     return _ics(request, case, staff=False) if case else _gone(request)
@@ -90,6 +95,7 @@ def plan_ics(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @staff_required()
+@practice_time
 def staff_page(request: HttpRequest, case_id: str) -> HttpResponse:
     return _page(request, access.access_case(request.user, case_id, ip=client_ip(request), what="patient plan"),
                  staff=True)
@@ -97,6 +103,7 @@ def staff_page(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @require_GET
 @staff_required()
+@practice_time
 def staff_pdf(request: HttpRequest, case_id: str) -> HttpResponse:
     return _pdf(request, access.access_case(request.user, case_id, ip=client_ip(request), what="plan pdf"),
                 staff=True)
@@ -104,6 +111,7 @@ def staff_pdf(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @require_GET
 @staff_required()
+@practice_time
 def staff_ics(request: HttpRequest, case_id: str) -> HttpResponse:
     return _ics(request, access.access_case(request.user, case_id, ip=client_ip(request), what="plan ics"),
                 staff=True)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
 from kyphoplan.cases import access, roles
+from kyphoplan.cases.localtime import practice_time
 from kyphoplan.plans import services
 from kyphoplan.plans.models import ImmutableError, OverlayKind, PlanVersion
 from kyphoplan.staff.decorators import staff_required
@@ -36,6 +37,7 @@ def _version(case: Any, number: int) -> PlanVersion:
 
 @require_GET
 @staff_required()
+@practice_time
 def review(request: HttpRequest, case_id: str) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="plan review")
@@ -59,6 +61,7 @@ def review(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @require_POST
 @staff_required()
+@practice_time
 def add_overlay(request: HttpRequest, case_id: str, number: int) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="plan edit")
@@ -82,6 +85,7 @@ def add_overlay(request: HttpRequest, case_id: str, number: int) -> HttpResponse
 
 @require_POST
 @staff_required()
+@practice_time
 def sign(request: HttpRequest, case_id: str, number: int) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="plan sign")
@@ -95,6 +99,7 @@ def sign(request: HttpRequest, case_id: str, number: int) -> HttpResponse:
 
 @require_POST
 @staff_required()
+@practice_time
 def recompute(request: HttpRequest, case_id: str) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="plan recompute")
