@@ -281,6 +281,55 @@ def test_it_reads_the_route_and_lets_it_decide_the_class(line: str, route: str, 
     assert (result.route, result.classes[0]) == (route, drug_class)
 
 
+@pytest.mark.parametrize(
+    ("line", "label"),
+    [
+        ("Lovenox 1mg/kg q12", "every 12 hours"),
+        ("heparin 5,000 units SQ q8", "every 8 hours"),
+        ("Fosamax 70 mg Sunday", "weekly"),
+        ("Fosamax 70mg q Sunday am", "weekly"),
+        ("dexamethasone 40 mg once weekly (Mondays)", "weekly"),
+        ("Prolia shot twice a year", "every 6 months"),
+        ("coumadin 5mg daily except 2.5mg on Sundays", "once daily"),
+        ("warfarin - takes 5mg most days, 7.5 on Tues and Sat", "once daily"),
+        ("paracetamol 1 g cada 8 horas si dolor", "every 8 hours, as needed"),
+    ],
+)
+def test_it_reads_harder_frequencies(line: str, label: str) -> None:
+    frequency = recognize(line).frequency
+    assert frequency is not None and frequency.label == label
+
+
+def test_it_does_not_date_a_weekday_into_a_weekly_dose() -> None:
+    assert recognize("Eliquis 5 mg held since Monday").frequency is None
+
+
+@pytest.mark.parametrize(
+    ("line", "dose"),
+    [
+        ("Janumet last filled 11/20", None),
+        ("Plavix 75mg (cardiologist Dr. Smith, 555-1234)", Dose(75.0, "mg")),
+        ("apixaban 2.5mg twice a day (reduced dose, age > 80)", Dose(2.5, "mg")),
+        ("Tylenol ES 500 2 q6 prn", Dose(500.0, "mg")),
+        ("Metformina 1 gramo con el desayuno", Dose(1.0, "g")),
+        ("oxycodone-acetaminophen (PERCOCET) 5-325 MG per tablet", Dose(None, "mg", (5.0, 325.0))),
+    ],
+)
+def test_it_keeps_dates_phone_numbers_ages_and_counts_out_of_the_dose(line: str, dose: Dose | None) -> None:
+    assert recognize(line).dose == dose
+
+
+def test_it_reads_insulin_given_by_pump_as_a_pump_line() -> None:
+    result = recognize("Insulin lispro per pump")
+    assert result.ingredients == ("insulin pump",)
+    assert "insulin in the pump: insulin lispro" in result.notes
+
+
+def test_it_treats_doubt_about_a_blood_thinner_as_unknown() -> None:
+    result = recognize("water pill - not sure if it is a blood thinner")
+    assert not result.recognized and result.patient_unsure
+
+
 def test_it_reads_several_medicines_on_one_line() -> None:
     result = recognize("aspirin 81 mg and Plavix 75 mg daily")
     assert result.ingredients == ("aspirin", "clopidogrel")
@@ -328,7 +377,7 @@ def test_it_has_a_large_enough_labelled_list(report: Any) -> None:
 
 
 def test_it_reaches_the_measured_precision_and_recall(report: Any) -> None:
-    # Measured 1.000 / 0.996 on 561 lines; the bar sits just under what is achieved.
+    # Measured 1.000 / 0.997 on 638 lines; the bar sits just under what is achieved.
     assert report.overall.precision >= 0.995
     assert report.overall.recall >= 0.99
 

@@ -86,6 +86,7 @@ _BLOOD_THINNER_PHRASE = re.compile(
     r"|\b(?:prevent|for|against)\s+(?:blood\s+)?clots\b|\banti-?platelet\w*"
 )
 _HAS_LETTERS = re.compile(r"[a-z]")
+_PUMP_WORD = re.compile(r"\b(?:pump|bomba)\b")
 _DOUBT_BEFORE = re.compile(
     r"(?:not\s+sure|unsure|don'?t\s+know|do\s+not\s+know|dont\s+know|no\s+idea|wonder(?:ing)?"
     r"|no\s+se|no\s+estoy\s+segur[oa]|ni\s+idea|not\s+certain|can'?t\s+tell)\s+(?:if|whether|si)\b"
@@ -116,7 +117,7 @@ def recognize(line: str, knowledge: DrugKnowledge | None = None) -> RecognizedMe
         return _unrecognized(line, unsure, RecognitionNote.NOT_RECOGNIZED)
 
     notes: list[str] = []
-    ingredients = _resolve_ingredients(names, knowledge, notes)
+    ingredients = _resolve_ingredients(names, folded, knowledge, notes)
     rest = blank(folded, [(m.start, m.end) for m in names])
     frequency_reading = read_frequency(rest)
     rest = blank(rest, frequency_reading.spans)
@@ -243,7 +244,7 @@ def _overlaps(span: tuple[int, int], found: list[_NameMatch]) -> bool:
 
 
 def _resolve_ingredients(
-    names: list[_NameMatch], knowledge: DrugKnowledge, notes: list[str]
+    names: list[_NameMatch], folded: str, knowledge: DrugKnowledge, notes: list[str]
 ) -> tuple[str, ...]:
     ordered = list(dict.fromkeys(name for m in names for name in m.product.ingredients))
     classes = {name: knowledge.ingredient(name).drug_class for name in ordered}
@@ -256,6 +257,11 @@ def _resolve_ingredients(
         ordered = [n for n in ordered if n not in _GENERIC_INSULINS]
     elif PseudoIngredient.INSULIN_PREMIXED_UNSPECIFIED in ordered:
         ordered = [n for n in ordered if n != PseudoIngredient.INSULIN_UNSPECIFIED]
+    if _PUMP_WORD.search(folded) and any(classes[n] in INSULIN_CLASSES for n in ordered):
+        # "Insulin lispro per pump", "Novolog in my pump": the line is a pump line.
+        ordered.insert(0, PseudoIngredient.INSULIN_PUMP)
+        ordered = list(dict.fromkeys(ordered))
+        classes[PseudoIngredient.INSULIN_PUMP] = "insulin-pump"
     if PseudoIngredient.INSULIN_PUMP in ordered:
         # The pump's own insulin is given as basal/bolus through the pump: the
         # plan follows the pump rule, so the insulin is noted rather than listed.
@@ -263,7 +269,7 @@ def _resolve_ingredients(
         if in_pump:
             notes.append(f"{RecognitionNote.PUMP_INSULIN}: {', '.join(in_pump)}")
         ordered = [n for n in ordered if n not in in_pump]
-    return tuple(ordered)
+    return tuple(str(name) for name in ordered)
 
 
 _GENERIC_INSULINS = frozenset(

@@ -16,7 +16,7 @@ from kyphoplan.clinical.model import Dose
 _UNITS = {
     "mg": "mg", "mgs": "mg", "milligram": "mg", "milligrams": "mg", "miligramos": "mg", "miligramo": "mg",
     "mcg": "mcg", "mcgs": "mcg", "ug": "mcg", "microgram": "mcg", "micrograms": "mcg", "microgramos": "mcg",
-    "g": "g", "gm": "g", "gms": "g", "gram": "g", "grams": "g", "gramos": "g", "gr": "g",
+    "g": "g", "gm": "g", "gms": "g", "gram": "g", "grams": "g", "gramo": "g", "gramos": "g", "gr": "g",
     "u": "units", "unit": "units", "units": "units", "iu": "units", "ui": "units",
     "unidad": "units", "unidades": "units", "uds": "units", "ud": "units",
     "ut": "units", "ml": "ml", "cc": "ml", "meq": "meq", "%": "%",
@@ -28,13 +28,19 @@ _PER = {
     "24h": "/day", "24hr": "/day", "24hrs": "/day", "kg": "/kg", "min": "/min",
     "act": "", "actuation": "", "dose": "", "dosis": "", "puff": "", "spray": "", "inh": "",
 }  # fmt: skip
-_UNIT = r"(?:mgs?|milligrams?|miligramos?|mcgs?|ug|micrograms?|microgramos|gms?|grams?|gramos|gr|g|units?|unidad(?:es)?|uds?|iu|ui|ut|u|ml|cc|meq|%|lpm|lit(?:er|re)s?|litros|l)"
+_UNIT = r"(?:mgs?|milligrams?|miligramos?|mcgs?|ug|micrograms?|microgramos|gms?|grams?|gramos?|gr|g|units?|unidad(?:es)?|uds?|iu|ui|ut|u|ml|cc|meq|%|lpm|lit(?:er|re)s?|litros|l)"
 _PER_UNIT = r"(?:\s*/\s*(hr|h|hour|hora|day|d|dia|24\s*hrs?|24\s*h|kg|min|act|actuation|dose|dosis|puff|spray|inh)\b)?"
 _NUMBER = r"(?:\d+(?:[.,]\d+)*|\.\d+)"
 # Concentrations are not doses ("100 units/mL", "U-100"); "40 MG/0.4ML" (a
 # prefilled syringe) is, and keeps its amount.
 _CONCENTRATION = re.compile(
     rf"{_NUMBER}\s*{_UNIT}\s*/\s*(?:1\s*)?(?:ml|cc)\b|\bu\s*-?\s*(?:100|200|300|500)\b"
+)
+_PHONE = re.compile(r"\(?\b\d{3}\)?[-.\s]\d{3}[-.\s]\d{4}\b|\b\d{3}-\d{4}\b")
+# "filled 11/20", "since 3/2021": dates, not "50/1000" strengths.
+_DATE_BEFORE = re.compile(
+    r"(?:since|on|last|filled|refilled|started|stopped|until|from|date|dated|desde|hasta|el|fecha"
+    r"|dose\s+was|taken)\s*$"
 )
 _PER_VOLUME = re.compile(r"/\s*\d+(?:\.\d+)?\s*(?:ml|cc)\b")
 # "25 MCG (1000 UT)", "108 (90 Base) MCG/ACT": an equivalent strength, not a second dose.
@@ -53,7 +59,10 @@ _COUNT_AFTER = re.compile(
     r"|years?\b|anos?\b|hours?\b|hrs?\b|horas?\b|minutes?\b|min\b|am\b|pm\b|a\.m|p\.m|:|lbs?\b|kg\b"
     r"|refills?\b|pack\b|-?\s*day\b|of\s+them\b|y\s+media\b|and\s+a\s+half\b|levels?\b|cups?\b|oz\b)"
 )
-_COUNT_BEFORE = re.compile(r"(?:\bx|#|\bq|\bevery|\bcada|\bno\.|\bat|\ba\s+las|@|\bnumber)\s*$")
+_COUNT_BEFORE = re.compile(
+    r"(?:\bx|#|\bq|\bevery|\bcada|\bno\.|\bat|\ba\s+las|@|\bnumber|\bage|\baged|>|<|\bover"
+    r"|\bunder|\bolder\s+than|\bedad|\bmayor\s+de|\bweight|\bpeso|\bgfr|\bcrcl|\binr)\s*:?\s*$"
+)
 _YEAR_BEFORE = re.compile(r"(?:since|in|from|until|desde|en|year|ano|started|stopped)\s*$")
 _VARIABLE = re.compile(
     r"\b(?:sliding\s+scale|ssi|per\s+scale|escala(?:\s+movil)?|varies|variable|vary|as\s+directed"
@@ -95,6 +104,7 @@ def _unit(text: str | None) -> str | None:
 
 
 def read_dose(text: str) -> DoseReading:
+    text = _PHONE.sub(_spaces, text)
     text = _CONCENTRATION.sub(_spaces, text)
     text = _PER_VOLUME.sub(_spaces, text)
     text = _EQUIVALENT_AFTER_NUMBER.sub(_spaces, text)
@@ -105,8 +115,8 @@ def read_dose(text: str) -> DoseReading:
         return all(match.end() <= s or match.start() >= e for s, e in taken)
 
     for match in _COMBINATION.finditer(text):
-        if _COUNT_AFTER.match(text, match.end()):
-            continue  # "1/2 tab" is a count
+        if _COUNT_AFTER.match(text, match.end()) or _DATE_BEFORE.search(text[: match.start()]):
+            continue  # "1/2 tab" is a count, "filled 11/20" a date
         parts = re.findall(rf"({_NUMBER})\s*({_UNIT})?", match.group())
         values = [parse_number(number) for number, _ in parts]
         units = {_unit(unit) for _, unit in parts if unit}
@@ -174,11 +184,20 @@ def build_dose(
     count = len(ingredient_units)
     variable = reading.variable_words or other_days_dose
     strengths = reading.strengths
-    if any(s.unit is not None for s in strengths):
-        # "20mg 1 po qd": next to a stated strength, a bare 1-4 is a tablet count.
-        strengths = tuple(s for s in strengths if s.unit is not None or not _small_count(s))
+    # "20mg 1 po qd", "Tylenol 500 2 q6": after a strength, a bare 1-4 is a tablet count.
+    strengths = tuple(
+        s for i, s in enumerate(strengths) if i == 0 or s.unit is not None or not _small_count(s)
+    )
     if count == 1:
         singles = [s for s in strengths if len(s.amounts) == 1]
+        if any(s.unit is not None for s in singles):
+            # Unit-less ranges are counts or phone-like noise next to a stated strength,
+            # and "= 2000 mg/day" restates a total: neither makes the dose variable.
+            singles = [
+                s
+                for s in singles
+                if not (s.ranged and s.unit is None) and not (s.unit or "").endswith("/day")
+            ] or singles
         if not singles:
             if implied is not None:
                 return Dose(implied.amount, implied.unit, variable=variable)

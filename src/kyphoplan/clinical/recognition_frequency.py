@@ -119,6 +119,7 @@ _WEEKLY = _Rate(1 / 7, "weekly", weekly=True)
 # Rate phrases, most specific first. Each match consumes its text.
 _RATE_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], _Rate | None]]] = [
     (_compile(rf"\b(?:q|every|each|cada|c/)\s*{_NUM}(?:\s*(?:-|to|a|or|o)\s*\d+)?\s*(?:h|hr|hrs|hours?|horas?)\b"), _every_hours),
+    (_compile(r"\bq\s*(1|2|3|4|6|8|12|24|48|72)(?![\d.,/])(?!\s*(?:d|days?|w|wks?|weeks?|mo|months?|min)\b)"), _every_hours),
     (_compile(rf"\b(?:every|each|cada|q)\s*{_NUM}\s*(?:weeks?|wks?|semanas?)\b"), _every_weeks),
     (_compile(rf"\b(?:every|each|cada|q)\s*{_NUM}\s*(?:months?|mos?|meses|mes)\b"), _every_months),
     (_compile(rf"\b(?:every|each|cada|q)\s*{_NUM}\s*(?:days?|dias?|d)\b"), _every_days),
@@ -136,7 +137,9 @@ _RATE_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], _Rate | None]
     (_compile(r"\bq\.?\s?i\.?\s?d\.?(?![a-z])"), _fixed(_rate_for_count(4))),
     (_compile(r"\b(?:every\s+other\s+day|q\.?\s?o\.?\s?d\.?(?![a-z])|alternat(?:e|ing)\s+days|on\s+alternate\s+days|cada\s+(?:tercer|otro)\s+dia|un\s+dia\s+si\s+(?:y\s+)?(?:un\s+dia|otro)\s+no|dia\s+por\s+medio|dias\s+alternos)"), _fixed(_Rate(0.5, "every other day"))),
     (_compile(r"\b(?:weekly|once\s+(?:a|per|every|each)\s+week|every\s+week|each\s+week|q\.?\s?(?:week|wk|w)\b|per\s+week|a\s+week|once\s+weekly|semanal(?:mente)?|cada\s+semana|(?:una|1)\s+vez\s+(?:a|por|cada|en)\s+(?:la\s+)?semana|a\s+la\s+semana|por\s+semana|once-weekly)"), _fixed(_WEEKLY)),
-    (_compile(rf"\b(?:every|each|on|cada|los|el)\s+(?:{_FULL_DAY})s?\b|\b(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)\b"), _fixed(_WEEKLY)),
+    (_compile(rf"\b(?:every|each|on|q|cada|los|el)\s+(?:{_FULL_DAY})s?\b|\b(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)\b"), _fixed(_WEEKLY)),
+    # A weekday on its own ("Fosamax 70 mg Sunday"), unless it dates something ("held since Monday").
+    (_compile(rf"(?<!since\s)(?<!until\s)(?<!last\s)(?<!next\s)(?<!this\s)(?<!from\s)(?<!desde\s)(?<!hasta\s)(?<!pasado\s)\b(?:{_FULL_DAY})\b(?!\s+(?:night|morning|evening))"), _fixed(_WEEKLY)),
     (_compile(r"\b(?:twice\s+(?:a\s+)?year(?:ly)?|every\s+six\s+months|semestral)\b"), _fixed(_Rate(1 / 180, "every 6 months"))),
     (_compile(r"\b(?:monthly|once\s+(?:a|per|every|each)\s+month|every\s+month|each\s+month|q\.?\s?(?:month|mo)\b|mensual(?:mente)?|cada\s+mes|(?:una|1)\s+vez\s+(?:al|por|cada)\s+mes)"), _fixed(_Rate(1 / 30, "monthly"))),
     (_compile(r"\b(?:yearly|annually|once\s+(?:a|per|every|each)\s+year|every\s+year|anual(?:mente)?|(?:una|1)\s+vez\s+(?:al|por|cada)\s+ano|cada\s+ano)\b"), _fixed(_Rate(1 / 365, "yearly"))),
