@@ -1,11 +1,13 @@
-"""The whole pathway in a real browser: a call-back becomes a case, Maria answers her
-intake by link on a phone in Spanish, Nora reviews and signs, Sam books, and Maria gets
-her plan page, its PDF and its calendar file."""
+"""The whole pathway in a real browser: a call-back becomes a case, Maria gets her intake
+link by email (a real SMTP server) and answers on a phone in Spanish, Nora reviews and
+signs, Sam books, and Maria gets her plan link by text message (a local Twilio-compatible
+server) and opens her plan page, its PDF and its calendar file."""
 
 from __future__ import annotations
 
 import io
 import os
+import re
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,11 +19,26 @@ from pypdf import PdfReader
 
 from kyphoplan.callbacks.models import Outcome
 from kyphoplan.callbacks.services import record_attempt
+from kyphoplan.cases import config as pathway_config
 from kyphoplan.cases.models import Case
+from kyphoplan.reminders import config as reminder_config
+from kyphoplan.reminders.delivery import run_once
 from kyphoplan.reminders.models import Reminder
 from kyphoplan.web.practice import get_practice
+from tests.reminders.sinks import SmsSink, SmtpSink
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def links_point_here(live_server: Any, monkeypatch: Any) -> Any:
+    """Links in messages use KYPHOPLAN_BASE_URL; here, the test server. Settings are cached."""
+    monkeypatch.setenv("KYPHOPLAN_BASE_URL", live_server.url)
+    pathway_config.get_config.cache_clear()
+    yield
+    monkeypatch.undo()
+    pathway_config.get_config.cache_clear()
+    reminder_config.get_config.cache_clear()
 
 
 def _procedure_day() -> datetime:
@@ -47,6 +64,7 @@ def _fits_the_screen(page: Any) -> bool:
 
 def test_it_takes_maria_from_a_call_back_to_her_printed_plan(
     staff_page: Any, phone_page: Any, live_server: Any, maria_request: Any, sam: Any, nora: Any, rooms: Any,
+    settings: Any, monkeypatch: Any,
 ) -> None:
     base = live_server.url
     start = _procedure_day()
@@ -64,10 +82,16 @@ def test_it_takes_maria_from_a_call_back_to_her_printed_plan(
     s.get_by_label("Provisional date and time (practice time)").fill(start.strftime("%Y-%m-%dT%H:%M"))
     s.get_by_role("button", name="Save").click()
     s.get_by_text("Saved.").wait_for()
-    s.get_by_label("Send the intake link by").select_option("shown")
+    s.get_by_label("Send the intake link by").select_option("email")
     s.get_by_role("button", name="Send intake link").click()
-    link = s.locator("#patient-link").inner_text()
-    assert "/es/p/intake/" in link
+    s.get_by_text("on its way by email").wait_for()
+    # The worker hands it to a real SMTP server; Maria taps the link in the email.
+    with SmtpSink() as smtp:
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
+        assert run_once() == {"sent": 1}
+    [email] = smtp.messages
+    assert email["To"] == "maria@example.org" and email["Subject"] == "Preguntas antes de su procedimiento"
+    link = re.search(r"https?://\S+/es/p/intake/\S+/", email.get_content()).group(0)
 
     # Maria, on her phone, in Spanish: live recognition, a line she is not sure about, save, resume, send.
     m = phone_page
@@ -117,9 +141,18 @@ def test_it_takes_maria_from_a_call_back_to_her_printed_plan(
     assert s.locator("#case-status").inner_text() == "Scheduled"
     _shot(s, "3-case-booked")
     assert Reminder.objects.filter(case=case, kind="last-dose", drug="clopidogrel").exists()
-    s.get_by_label("Send the plan link by").select_option("shown")
+    # The plan link goes by text message, through a Twilio-compatible API.
+    s.get_by_label("Send the plan link by").select_option("sms")
     s.get_by_role("button", name="Send plan link").click()
-    plan_link = s.locator("#patient-link").inner_text()
+    s.get_by_text("on its way by text message").wait_for()
+    with SmsSink() as sms:
+        for name, value in {"URL": sms.url, "ACCOUNT_SID": "AC1", "AUTH_TOKEN": "t", "FROM": "+15550100100"}.items():
+            monkeypatch.setenv(f"KYPHOPLAN_SMS_{name}" if name != "URL" else "KYPHOPLAN_SMS_API_URL", value)
+        reminder_config.get_config.cache_clear()
+        assert run_once() == {"sent": 1}  # only the link: the reminders are days away
+    [text] = sms.requests
+    assert text["form"]["To"] == maria_request.phone_e164
+    plan_link = re.search(r"https?://\S+/es/p/plan/\S+/", text["form"]["Body"]).group(0)
 
     # Maria's plan: day by day, in Spanish, with the PDF and the calendar.
     m.goto(plan_link)
