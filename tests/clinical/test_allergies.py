@@ -56,6 +56,11 @@ def test_it_keeps_iodine_and_shellfish_apart_from_contrast() -> None:
     assert classify_allergy("iodine contrast").category == AllergyCategory.IODINATED_CONTRAST
 
 
+@pytest.mark.parametrize("line", ["Allergies: NKDA", "allergies: none", "Alergias: ninguna"])
+def test_it_reads_no_known_allergies_after_a_heading(line: str) -> None:
+    assert classify_allergy(line).category == AllergyCategory.NO_KNOWN_ALLERGIES
+
+
 def test_it_tells_gadolinium_from_iodinated_contrast() -> None:
     assert classify_allergy("MRI contrast").category == AllergyCategory.GADOLINIUM_CONTRAST
     assert classify_allergy("CT contrast").category == AllergyCategory.IODINATED_CONTRAST

@@ -200,11 +200,12 @@ def reaction_severity(text: str | None) -> ReactionSeverity:
 def classify_allergy(line: str, knowledge: DrugKnowledge | None = None) -> AllergyAssessment:
     """Classify one free-text allergy line; `input` is always `line`."""
     folded = fold(line)
-    if not folded.strip() or _NO_KNOWN_ALLERGIES.match(folded):
-        category = AllergyCategory.NO_KNOWN_ALLERGIES if folded.strip() else AllergyCategory.UNKNOWN
-        return AllergyAssessment(line, category, category is not AllergyCategory.UNKNOWN)
+    if not folded.strip():
+        return AllergyAssessment(line, AllergyCategory.UNKNOWN, False)
     lead = _LEAD_IN.match(folded)
     start = lead.end() if lead else 0
+    if _NO_KNOWN_ALLERGIES.match(folded) or _NO_KNOWN_ALLERGIES.match(folded[start:]):
+        return AllergyAssessment(line, AllergyCategory.NO_KNOWN_ALLERGIES, True)
     allergen, reaction = _split(line, folded, start)
     category = _categorize(fold(allergen), knowledge)
     if category is AllergyCategory.UNKNOWN and reaction is not None:

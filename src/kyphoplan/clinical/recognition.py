@@ -53,7 +53,10 @@ class RecognitionNote(StrEnum):
 _UNSURE = re.compile(
     r"\b(?:not\s+sure|unsure|uncertain|not\s+certain|don'?t\s+know|do\s+not\s+know|dont\s+know"
     r"|don'?t\s+remember|do\s+not\s+remember|dont\s+remember|can'?t\s+remember|cannot\s+remember"
-    r"|forgot|forget|unknown|no\s+idea|i\s+think|maybe|possibly|not\s+clear|no\s+se\b"
+    r"|forgot|forget|unknown|no\s+idea|i\s+think|maybe|possibly|not\s+clear"
+    # "no sé" (I don't know), not the reflexive "para que no se coagule".
+    r"|no\s+se\s+(?:que|el|la|los|cual|como|si|cuanto|cuando|bien|exactamente|nombre|para)\b"
+    r"|no\s+se\W*$|^\W*no\s+se\b"
     r"|no\s+lo\s+se\b|no\s+recuerdo|no\s+me\s+acuerdo|no\s+estoy\s+segur[oa]|desconozco"
     r"|desconocid[oa]|ni\s+idea|olvide|creo\s+que|tal\s+vez|quizas?|no\s+conozco)"
     r"|\?\s*$"
