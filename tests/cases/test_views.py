@@ -59,6 +59,7 @@ def test_it_books_from_the_free_times_of_the_day(maria_case, sam, verified, clie
     assert Booking.objects.get(case=maria_case).start == START
     again = client.get(f"/staff/cases/{maria_case.pk}/book/?day=2026-12-14").content.decode()
     assert f'value="{START.isoformat()}"' not in again.split("Room 2")[0]
+    assert f"Booked that day: 08:00–09:45 <a href=\"/staff/cases/{maria_case.pk}/\">{maria_case.reference}" in again
 
 
 def test_it_lets_a_nurse_review_change_and_sign_a_plan(maria_case, nora, verified, client):

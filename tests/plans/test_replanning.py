@@ -68,3 +68,13 @@ def test_it_replans_when_medicines_or_labs_change_but_not_for_nothing(maria_subm
         (c.kind, c.what, c.key) for c in changes_since_signed(v2)}
     set_labs(nora, maria_submitted, {"creatinine_clearance": 40.0}, ip=None, now=NOW)
     assert recompute_by_staff(nora, maria_submitted, now=NOW, ip=None).number == 3
+
+
+def test_it_shows_the_clinician_what_the_intake_said_beyond_the_facts(maria_submitted, nora, verified, client):
+    from kyphoplan.intake.services import save_answers
+
+    save_answers(maria_submitted, {**MARIA_INTAKE, "kidney": "yes", "insulin": True}, acting_user=nora, ip=None,
+                 now=NOW)
+    verified(nora)
+    page = client.get(f"/staff/cases/{maria_submitted.pk}/plan/").content.decode()
+    assert "Kidney disease reported" in page and "Uses insulin." in page and "Going home with: Luis, son" in page

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kyphoplan.booking import services
 from kyphoplan.booking.config import get_rules
-from kyphoplan.booking.models import Resource, ResourceKind
+from kyphoplan.booking.models import Booking, BookingStatus, Resource, ResourceKind
 from kyphoplan.booking.slots import BookingRuleError, candidate_starts, procedure_minutes
 from kyphoplan.cases import access, roles
 from kyphoplan.cases.localtime import practice_time
@@ -62,7 +62,10 @@ def book(request: HttpRequest, case_id: str) -> HttpResponse:
         end_utc = start_utc + timedelta(days=1, hours=2)
         for room in Resource.objects.filter(kind=ResourceKind.ROOM, active=True):
             taken = services.taken_slots(room, start_utc, end_utc)
-            rooms.append((room, candidate_starts(day, levels, rules, taken)))
+            # The room's calendar for the day: case references and times only.
+            booked = Booking.objects.filter(room=room, status=BookingStatus.ACTIVE, start__gte=start_utc,
+                                            start__lt=start_utc + timedelta(days=1)).select_related("case")
+            rooms.append((room, candidate_starts(day, levels, rules, taken), list(booked)))
     return render(request, "booking/book.html", {
         "case": case, "day": day, "rooms": rooms, "levels": levels,
         "minutes": procedure_minutes(levels, rules) if levels else 0, "rules": rules,

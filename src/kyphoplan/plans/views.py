@@ -56,7 +56,25 @@ def review(request: HttpRequest, case_id: str) -> HttpResponse:
             changes=services.changes_since_signed(version),
             is_latest=version.pk == versions[0].pk,
         )
+    intake = case.intake if hasattr(case, "intake") else None
+    ctx["intake_notes"] = intake_notes(intake.data if intake else {})
     return render(request, "plans/review.html", ctx)
+
+
+def intake_notes(data: dict[str, Any]) -> list[str]:
+    """Answers the engine does not take as facts, which the clinician should still see."""
+    notes = []
+    if data.get("kidney") == "yes":
+        notes.append("Kidney disease reported (no dialysis): enter creatinine or eGFR under Labs if known.")
+    if data.get("kidney") == "unknown" or "kidney" not in data:
+        notes.append("Kidney disease: the patient did not say.")
+    if data.get("insulin") is True:
+        notes.append("Uses insulin.")
+    if data.get("has_escort") is not True:
+        notes.append("No adult confirmed to take the patient home.")
+    if data.get("escort_name"):
+        notes.append(f"Going home with: {data['escort_name']}")
+    return notes
 
 
 @require_POST
