@@ -142,7 +142,7 @@ def draft_facts(
     start: datetime | None = None
     if start_text:
         try:
-            start = datetime.fromisoformat(start_text.replace("Z", "+00:00"))
+            start = datetime.fromisoformat(start_text)
         except ValueError:
             notes.append("The procedure date on the order could not be read.")
         else:

@@ -50,7 +50,7 @@ def _parse_time(value: Any) -> datetime:
     if not isinstance(value, str):
         raise BadFeedback("outcomeTimestamp is required")
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(value)
     except ValueError:
         raise BadFeedback("outcomeTimestamp is not an ISO 8601 instant") from None
     if parsed.tzinfo is None:

@@ -161,7 +161,7 @@ def _observation_time(obs: Mapping[str, Any]) -> str:
 def _sort_key(stamp: str) -> datetime:
     """An observation's time in UTC; an unreadable time sorts first (oldest)."""
     try:
-        parsed = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(stamp)
     except ValueError:
         return datetime.min.replace(tzinfo=UTC)
     return parsed.replace(tzinfo=parsed.tzinfo or UTC).astimezone(UTC)

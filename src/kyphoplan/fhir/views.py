@@ -88,21 +88,26 @@ READ: dict[str, Read] = {"Task": _task_read, "Questionnaire": _questionnaire_rea
 SEARCH: dict[str, Search] = {"Task": _task_search, "Questionnaire": _questionnaire_search, **pathway.SEARCH}
 
 
-@require_GET
-def read(request: HttpRequest, kind: str, rid: str) -> HttpResponse:
-    handler = READ.get(kind)
+def _run(request: HttpRequest, handler: Callable[..., HttpResponse] | None, scope: Scope,
+         missing: tuple[int, str], *args: str) -> HttpResponse:
+    """Token and scope first, then the handler; a refused role becomes a 403 OperationOutcome."""
     if handler is None:
-        return outcome(404, "not-supported", f"{kind} is not served here")
-    caller = _caller(request, Scope.FHIR_READ)
+        return outcome(missing[0], "not-supported", missing[1])
+    caller = _caller(request, scope)
     if isinstance(caller, HttpResponse):
         return caller
     try:
-        return handler(caller, request, rid)
+        return handler(caller, request, *args)
     except PermissionDenied:
-        return outcome(403, "forbidden", "the token's owner may not read this")
+        return outcome(403, "forbidden", "the token's owner may not do this")
 
 
 CREATE: dict[str, Search] = {"QuestionnaireResponse": create_questionnaire_response}
+
+
+@require_GET
+def read(request: HttpRequest, kind: str, rid: str) -> HttpResponse:
+    return _run(request, READ.get(kind), Scope.FHIR_READ, (404, f"{kind} is not served here"), rid)
 
 
 @csrf_exempt
@@ -110,31 +115,5 @@ CREATE: dict[str, Search] = {"QuestionnaireResponse": create_questionnaire_respo
 def type_endpoint(request: HttpRequest, kind: str) -> HttpResponse:
     """GET: search; POST: create (QuestionnaireResponse only, scope fhir:write)."""
     if request.method == "POST":
-        return create(request, kind)
-    return search(request, kind)
-
-
-def create(request: HttpRequest, kind: str) -> HttpResponse:
-    handler = CREATE.get(kind)
-    if handler is None:
-        return outcome(405, "not-supported", f"{kind} cannot be created here")
-    caller = _caller(request, Scope.FHIR_WRITE)
-    if isinstance(caller, HttpResponse):
-        return caller
-    try:
-        return handler(caller, request)
-    except PermissionDenied:
-        return outcome(403, "forbidden", "the token's owner may not do this")
-
-
-def search(request: HttpRequest, kind: str) -> HttpResponse:
-    handler = SEARCH.get(kind)
-    if handler is None:
-        return outcome(404, "not-supported", f"{kind} is not served here")
-    caller = _caller(request, Scope.FHIR_READ)
-    if isinstance(caller, HttpResponse):
-        return caller
-    try:
-        return handler(caller, request)
-    except PermissionDenied:
-        return outcome(403, "forbidden", "the token's owner may not read this")
+        return _run(request, CREATE.get(kind), Scope.FHIR_WRITE, (405, f"{kind} cannot be created here"))
+    return _run(request, SEARCH.get(kind), Scope.FHIR_READ, (404, f"{kind} is not served here"))
