@@ -27,6 +27,23 @@ MARIA_INTAKE = {
 }
 
 
+def future_monday() -> datetime:
+    """A Monday two to three weeks from the real today, 08:00 at the practice: for tests that
+    go through the web (views read the real clock) and need every hold still ahead."""
+    from datetime import time, timedelta
+
+    from django.utils import timezone
+
+    from kyphoplan.web.practice import get_practice
+
+    hours = get_practice().hours
+    day = timezone.now().astimezone(hours.zone).date() + timedelta(days=14)
+    day += timedelta(days=(7 - day.weekday()) % 7)
+    while day in hours.holidays:
+        day += timedelta(days=7)
+    return datetime.combine(day, time(8, 0), tzinfo=hours.zone)
+
+
 @pytest.fixture
 def nora(make_staff: Callable[..., Any]) -> Any:
     from kyphoplan.staff.roles import Role

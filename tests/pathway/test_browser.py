@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import os
 import re
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from kyphoplan.reminders import config as reminder_config
 from kyphoplan.reminders.delivery import run_once
 from kyphoplan.reminders.models import Reminder
 from kyphoplan.web.practice import get_practice
+from tests.pathway.fixtures import future_monday
 from tests.reminders.sinks import SmsSink, SmtpSink
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,16 +40,6 @@ def links_point_here(live_server: Any, monkeypatch: Any) -> Any:
     monkeypatch.undo()
     pathway_config.get_config.cache_clear()
     reminder_config.get_config.cache_clear()
-
-
-def _procedure_day() -> datetime:
-    """A Monday two to three weeks ahead, 08:00 at the practice: far enough for every hold."""
-    zone = get_practice().hours.zone
-    day = timezone.now().astimezone(zone).date() + timedelta(days=14)
-    day += timedelta(days=(7 - day.weekday()) % 7)
-    if day in get_practice().hours.holidays:
-        day += timedelta(days=7)
-    return datetime.combine(day, time(8, 0), tzinfo=zone)
 
 
 def _shot(page: Any, name: str) -> None:
@@ -67,7 +58,7 @@ def test_it_takes_maria_from_a_call_back_to_her_printed_plan(
     settings: Any, monkeypatch: Any,
 ) -> None:
     base = live_server.url
-    start = _procedure_day()
+    start = future_monday()
     record_attempt(sam, maria_request, outcome=Outcome.REACHED, note="", ip=None, now=timezone.now())
 
     # Sam makes a case from the call-back, sets the levels and a provisional date.
