@@ -185,3 +185,26 @@ def test_it_would_catch_a_real_accessibility_problem(axe_page: Any) -> None:
     # Guards the two tests above against an axe run that silently checks nothing.
     axe_page.set_content('<html lang="en"><body><main><img src="x.png"></main></body></html>')
     assert "image-alt" in {v["id"] for v in axe_violations(axe_page)}
+
+
+def test_it_fits_a_small_phone_and_shows_keyboard_focus(chromium: Any, live_server: Any) -> None:
+    # WCAG 1.4.10 (no sideways scrolling at 320 px), 2.4.1 (skip link), 2.4.7 (visible focus).
+    context = chromium.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    try:
+        for url in PUBLIC:
+            page.goto(live_server.url + url)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 320, (url, width)
+        page.goto(live_server.url + "/en/")
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => { const e = document.activeElement; const s = getComputedStyle(e);
+                 return [e.textContent.trim(), s.outlineStyle, s.outlineWidth]; }"""
+        )
+        assert focused[0] == "Skip to the main text"
+        assert focused[1] != "none" and focused[2] != "0px"
+        page.keyboard.press("Enter")
+        assert page.url.endswith("#main")
+    finally:
+        context.close()
