@@ -133,7 +133,7 @@ def test_it_prefers_a_named_blood_thinner_over_the_generic_words() -> None:
     ("line", "ingredient", "drug_class"),
     [
         ("insulin", "insulin (type not stated)", "insulin-unspecified"),
-        ("Omnipod with Humalog", "insulin pump", "insulin-pump"),
+        ("Omnipod with Humalog", "insulin lispro", "insulin-pump"),
         ("t:slim X2 insulin pump", "insulin pump", "insulin-pump"),
         ("bomba de insulina", "insulin pump", "insulin-pump"),
         ("Humulin 70/30 20 units bid", "insulin isophane/regular 70/30", "insulin-premixed"),
@@ -320,8 +320,10 @@ def test_it_keeps_dates_phone_numbers_ages_and_counts_out_of_the_dose(line: str,
 
 
 def test_it_reads_insulin_given_by_pump_as_a_pump_line() -> None:
+    # The contract lists generic ingredients: the named insulin, classed as given by pump.
     result = recognize("Insulin lispro per pump")
-    assert result.ingredients == ("insulin pump",)
+    assert result.ingredients == ("insulin lispro",)
+    assert result.classes == ("insulin-pump",)
     assert "insulin in the pump: insulin lispro" in result.notes
 
 

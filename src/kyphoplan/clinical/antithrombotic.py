@@ -70,6 +70,7 @@ class Outcome:
     renal_needed: bool = False
     times_assumed: tuple[time, ...] = ()
     assumed: str = ""  # a dose or indication assumption the clinician must see
+    hours_instead: float | None = None  # the hours alternative of "N doses or H hours" was planned
 
     @property
     def restart(self) -> Restart | None:
@@ -88,9 +89,12 @@ def _condition_holds(rule: AntithromboticRule, med: RecognizedMedication, facts:
         return False
     if when.dose_mg_max is not None:
         dose = med.dose
-        if dose is None or dose.unit != "mg" or dose.amount is None:
+        if dose is None or dose.amount is None:
+            if not when.dose_unstated_matches:
+                return False
+        elif dose.unit not in ("mg", None):
             return False
-        if dose.amount > when.dose_mg_max:
+        elif dose.amount > when.dose_mg_max:
             return False
     if when.aspirin_indication_in:
         return facts.patient.aspirin_indication.value in when.aspirin_indication_in
@@ -120,20 +124,24 @@ def matching_rules(
     return found
 
 
-def _window(
-    interval: Interval,
-    med: RecognizedMedication,
-    drug: str,
-    facts: PatientFacts,
-) -> tuple[HoldWindow, tuple[time, ...]]:
+@dataclass(frozen=True)
+class _Planned:
+    window: HoldWindow
+    times_assumed: tuple[time, ...]
+    hours_instead: float | None  # "2 doses or 24 h" planned as the hours
+
+
+def _window(interval: Interval, med: RecognizedMedication, drug: str, facts: PatientFacts) -> _Planned:
     upper = facts.policies.range_bound.value == "upper"
     count = interval.bound(upper)
     start, zone = facts.procedure.start, facts.zone
+    stated = med.frequency is not None and bool(med.frequency.times or med.frequency.per_day)
     if interval.kind is HoldKind.DAYS:
-        return hold_for_days(start, int(count), zone), ()
+        return _Planned(hold_for_days(start, int(count), zone), (), None)
     if interval.kind is HoldKind.HOURS:
-        return hold_for_hours(start, count, zone), ()
-    stated = med.frequency is not None and (med.frequency.times or med.frequency.per_day)
+        # A stated schedule dates the last dose; otherwise the cut-off itself is shown.
+        schedule = dosing_times(med.frequency, 1) if stated else ()
+        return _Planned(hold_for_hours(start, count, zone, schedule), (), None)
     times = dosing_times(med.frequency, USUAL_DOSES_PER_DAY.get(drug, 1))
     doses = int(count)
     window = hold_for_doses(start, doses, times, zone)
@@ -142,12 +150,13 @@ def _window(
         while window.last_dose_at is not None and instant(window.last_dose_at) > instant(latest):
             doses += 1
             window = hold_for_doses(start, doses, times, zone)
+    hours_instead = None
     if interval.or_hours is not None:
         # "2 doses or 24 h": either meets the guideline; keep the shorter interruption.
-        alternative = hold_for_hours(start, interval.or_hours, zone)
+        alternative = hold_for_hours(start, interval.or_hours, zone, times)
         if instant(alternative.starts) > instant(window.starts):
-            window = alternative
-    return window, (() if stated else times)
+            window, hours_instead = alternative, interval.or_hours
+    return _Planned(window, () if stated else times, hours_instead)
 
 
 def _restart_due(rule: AntithromboticRule, med: RecognizedMedication, facts: PatientFacts) -> datetime | None:
@@ -201,8 +210,13 @@ def evaluate(
         assumed=_assumption(rule, med, facts),
     )
     if interval.kind in (HoldKind.DAYS, HoldKind.DOSES, HoldKind.HOURS):
-        window, assumed_times = _window(interval, med, drugs[0], facts)
-        outcome = replace(outcome, window=window, times_assumed=assumed_times)
+        planned = _window(interval, med, drugs[0], facts)
+        outcome = replace(
+            outcome,
+            window=planned.window,
+            times_assumed=planned.times_assumed,
+            hours_instead=planned.hours_instead,
+        )
     return outcome
 
 

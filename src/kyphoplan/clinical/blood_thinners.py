@@ -46,12 +46,9 @@ def _stop(ctx: PlanContext, out: Contribution, o: Outcome, name: str, index: int
     window, rule = o.window, o.rule
     if o.interval.kind is HoldKind.DAYS:
         text = say(
-            "thinner.stop.days",
-            drug=name,
-            last_day=window.last_dose_date,
-            first_day=window.starts.date(),
+            "thinner.stop.days", drug=name, last_day=window.last_dose_date, first_day=window.starts.date()
         )
-    elif o.interval.kind is HoldKind.DOSES and window.last_dose_at is not None:
+    elif window.last_dose_at is not None and window.last_dose_at != window.starts:
         text = say("thinner.stop.doses", drug=name, last_dose=window.last_dose_at)
     else:
         text = say("thinner.stop.hours", drug=name, latest=window.starts)
@@ -78,7 +75,7 @@ def _stop(ctx: PlanContext, out: Contribution, o: Outcome, name: str, index: int
         )
     )
     _resume(ctx, out, o, name)
-    shown = _shown(o.interval)
+    shown = say("thinner.unit.hours", count=f"{o.hours_instead:g}") if o.hours_instead else _shown(o.interval)
     key = "thinner.flag.per-patient" if rule.per_patient_decision else "thinner.flag.consult"
     out.flags.append(
         _flag(
@@ -125,7 +122,7 @@ def _stop(ctx: PlanContext, out: Contribution, o: Outcome, name: str, index: int
     if o.assumed:
         out.flags.append(
             _flag(
-                FlagCode.DOSE_OR_FREQUENCY_UNCLEAR,
+                FlagCode.ASSUMPTION_TO_CONFIRM,
                 Severity.MEDIUM,
                 rule,
                 say("thinner.flag.assumed", drug=o.drug, assumption=o.assumed),
@@ -173,7 +170,7 @@ def _lab_checks(ctx: PlanContext, out: Contribution, rule: AntithromboticRule, d
     if rule.lab_check:
         out.flags.append(
             _flag(
-                FlagCode.INR_CHECK,
+                FlagCode.LAB_CHECK,
                 Severity.MEDIUM,
                 rule,
                 say("thinner.flag.lab", drug=drug, lab=rule.lab_check),
@@ -184,8 +181,10 @@ def _lab_checks(ctx: PlanContext, out: Contribution, rule: AntithromboticRule, d
     inr = ctx.facts.labs.inr
     target = say("thinner.inr.max", value=rule.inr_max) if rule.inr_max else say("thinner.inr.normal")
     key = "thinner.flag.inr" if inr is None else "thinner.flag.inr-value"
-    above = inr is not None and rule.inr_max is not None and inr > rule.inr_max
-    severity = Severity.HIGH if inr is None or above else Severity.MEDIUM
+    # Only a value at or under a stated target lowers the severity; "a normal
+    # INR" has no verified number, so any value there still needs a clinician.
+    within = inr is not None and rule.inr_max is not None and inr <= rule.inr_max
+    severity = Severity.MEDIUM if within else Severity.HIGH
     out.flags.append(
         _flag(
             FlagCode.INR_CHECK,

@@ -60,63 +60,87 @@ def _medicine_list(ctx: PlanContext, out: Contribution) -> None:
     out.act(ActionCode.BRING_MEDICATION_LIST, rule, say("general.medication-list"), due=ctx.start)
 
 
-def _labs(ctx: PlanContext, out: Contribution) -> None:
-    labs, patient = ctx.facts.labs, ctx.facts.patient
-    platelets_rule = ctx.rules["sir2019.platelet-check"]
-    minimum = platelets_rule.number("platelets_min")
-    if labs.platelets_10e9_per_l is None:
-        out.flag(
-            FlagCode.PLATELET_CHECK,
-            Severity.MEDIUM,
-            platelets_rule,
-            say("general.flag.platelets-needed", minimum=minimum),
-        )
-    elif labs.platelets_10e9_per_l < minimum:
-        out.flag(
-            FlagCode.PLATELET_CHECK,
-            Severity.HIGH,
-            platelets_rule,
-            say("general.flag.platelets-low", value=labs.platelets_10e9_per_l, minimum=minimum),
-        )
+def _platelets(ctx: PlanContext, out: Contribution) -> None:
+    labs, liver = ctx.facts.labs, ctx.facts.patient.liver_disease
+    rule = ctx.rules["sir2019.platelet-check"]
+    # Chronic liver disease has its own threshold (SIR 2019, transcription only).
+    minimum = (
+        ctx.rules["sir2019.inr-check"].number("liver_platelets_above")
+        if liver
+        else rule.number("platelets_min")
+    )
+    value = labs.platelets_10e9_per_l
+    if value is None:
+        key, severity = "general.flag.platelets-needed", Severity.MEDIUM
+    elif value < minimum or (liver and value <= minimum):
+        key, severity = "general.flag.platelets-low", Severity.HIGH
     else:
         # Always listed: a high-bleeding-risk procedure needs a platelet count.
-        out.flag(
-            FlagCode.PLATELET_CHECK,
-            Severity.LOW,
-            platelets_rule,
-            say("general.flag.platelets-ok", value=labs.platelets_10e9_per_l, minimum=minimum),
-        )
-    inr_rule = ctx.rules["sir2019.inr-check"]
-    if patient.liver_disease:
+        key, severity = "general.flag.platelets-ok", Severity.LOW
+    out.flag(FlagCode.PLATELET_CHECK, severity, rule, say(key, value=value or 0.0, minimum=minimum))
+
+
+def _inr(ctx: PlanContext, out: Contribution, so_far: Contribution) -> None:
+    labs, liver = ctx.facts.labs, ctx.facts.patient.liver_disease
+    rule = ctx.rules["sir2019.inr-check"]
+    low, high = rule.span("inr_max")
+    vka_lines = [m for m in ctx.medications if "vitamin-k-antagonist" in m.classes]
+    if vka_lines:
+        # On a vitamin K antagonist a high INR is expected now. Each such drug
+        # needs its INR checked before the procedure; its own rule may already say so.
+        checked = {f.drug for f in so_far.flags if f.code is FlagCode.INR_CHECK}
+        for med in vka_lines:
+            for drug, drug_class in zip(med.ingredients, med.classes, strict=True):
+                if drug_class == "vitamin-k-antagonist" and drug not in checked:
+                    checked.add(drug)
+                    out.flag(
+                        FlagCode.INR_CHECK,
+                        Severity.HIGH,
+                        rule,
+                        say("general.flag.inr-vka", drug=drug, value=labs.inr or 0.0, high=high),
+                        drug=drug,
+                    )
+        return
+    if liver:
+        limit = rule.number("liver_inr_below")
         out.flag(
             FlagCode.INR_CHECK,
             Severity.HIGH,
-            inr_rule,
-            say(
-                "general.flag.liver",
-                inr=inr_rule.number("liver_inr_below"),
-                platelets=inr_rule.number("liver_platelets_above"),
-            ),
+            rule,
+            say("general.flag.liver", inr=limit, platelets=rule.number("liver_platelets_above")),
         )
-    low, high = inr_rule.span("inr_max")
-    # On a vitamin K antagonist a high INR is expected now; the drug's own
-    # inr-check flag carries the value and the target, so do not repeat it.
-    on_vka = any("vitamin-k-antagonist" in med.classes for med in ctx.medications)
-    if labs.inr is not None and labs.inr > high and not on_vka:
+        if labs.inr is not None and labs.inr >= limit:
+            out.flag(
+                FlagCode.LAB_OUT_OF_RANGE,
+                Severity.HIGH,
+                rule,
+                say("general.flag.inr-high-liver", value=labs.inr, limit=limit),
+            )
+        return
+    if labs.inr is None:
+        # SIR 2019: INR routinely for high-bleeding-risk procedures.
+        out.flag(
+            FlagCode.INR_CHECK, Severity.MEDIUM, rule, say("general.flag.inr-needed", low=low, high=high)
+        )
+    elif labs.inr > high:
         out.flag(
             FlagCode.LAB_OUT_OF_RANGE,
             Severity.HIGH,
-            inr_rule,
+            rule,
             say("general.flag.inr-high", value=labs.inr, low=low, high=high),
         )
 
 
 def _unrecognised(ctx: PlanContext, out: Contribution) -> None:
-    rule = ctx.rules["source.unrecognized-medication"]
     due = ctx.consult_due()
     for index, med in enumerate(ctx.medications):
         if med.recognized:
             continue
+        # The patient's own doubt ("not sure if it thins the blood") is the
+        # source document's case: ask the prescriber at least a week before.
+        rule = ctx.rules[
+            "source.unknown-medicine" if med.patient_unsure else "source.unrecognized-medication"
+        ]
         out.flag(
             FlagCode.UNRECOGNIZED_MEDICATION,
             Severity.HIGH,
@@ -153,14 +177,16 @@ def _ordinary(ctx: PlanContext, out: Contribution, handled: set[int]) -> None:
         )
 
 
-def plan_general(ctx: PlanContext, handled: set[int]) -> Contribution:
-    """`handled`: medicine lines another area already decided on."""
+def plan_general(ctx: PlanContext, so_far: Contribution) -> Contribution:
+    """`so_far`: what the other areas decided (lines handled, flags raised)."""
+    handled = set(so_far.dispositions)
     out = Contribution()
     _fasting(ctx, out)
     _smoking(ctx, out)
     _escort(ctx, out)
     _medicine_list(ctx, out)
-    _labs(ctx, out)
+    _platelets(ctx, out)
+    _inr(ctx, out, so_far)
     _unrecognised(ctx, out)
     _ordinary(ctx, out, handled | {i for i, m in enumerate(ctx.medications) if not m.recognized})
     return out

@@ -64,6 +64,8 @@ class FlagCode(StrEnum):
     METFORMIN_CONTRAST = "metformin-contrast"
     ESCORT_MISSING = "escort-missing"
     DOSE_OR_FREQUENCY_UNCLEAR = "dose-or-frequency-unclear"
+    LAB_CHECK = "lab-check"  # a test other than INR and platelets (aPTT, anti-Xa)
+    ASSUMPTION_TO_CONFIRM = "assumption-to-confirm"  # the plan assumed a dose or indication
 
 
 class Severity(StrEnum):

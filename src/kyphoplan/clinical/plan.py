@@ -56,7 +56,7 @@ def build_plan(facts: PatientFacts) -> Plan:
     total = Contribution()
     for area in _AREAS:
         total.merge(area(context))
-    total.merge(plan_general(context, handled=set(total.dispositions)))
+    total.merge(plan_general(context, total))
     dispositions = tuple(
         total.dispositions.get(index, Disposition.REVIEW) for index in range(len(context.medications))
     )

@@ -128,6 +128,9 @@ def recognize(line: str, knowledge: DrugKnowledge | None = None) -> RecognizedMe
     usual_route = first.route or knowledge.ingredient(ingredients[0]).route
     route = resolve_route(read_route(rest), usual_route)
     classes = tuple(knowledge.ingredient(name).class_for_route(route) for name in ingredients)
+    if any(note.startswith(RecognitionNote.PUMP_INSULIN) for note in notes):
+        # The insulin named on a pump line is delivered by the pump: the pump rule applies.
+        classes = tuple("insulin-pump" if c in INSULIN_CLASSES else c for c in classes)
     implied = next((m.product.strength for m in names if m.product.strength is not None), None)
     dose = build_dose(
         read_dose(rest),
@@ -266,12 +269,14 @@ def _resolve_ingredients(
         ordered = list(dict.fromkeys(ordered))
         classes[PseudoIngredient.INSULIN_PUMP] = "insulin-pump"
     if PseudoIngredient.INSULIN_PUMP in ordered:
-        # The pump's own insulin is given as basal/bolus through the pump: the
-        # plan follows the pump rule, so the insulin is noted rather than listed.
+        # The pump's own insulin is given as basal/bolus through the pump, so the
+        # plan follows the pump rule. The contract wants generic ingredients: a
+        # named insulin stays the ingredient, with the pump as its class; only a
+        # pump line that names no insulin keeps the "insulin pump" placeholder.
         in_pump = [n for n in ordered if classes[n] in INSULIN_CLASSES and n != PseudoIngredient.INSULIN_PUMP]
         if in_pump:
             notes.append(f"{RecognitionNote.PUMP_INSULIN}: {', '.join(in_pump)}")
-        ordered = [n for n in ordered if n not in in_pump]
+            ordered = [n for n in ordered if n != PseudoIngredient.INSULIN_PUMP]
     return tuple(str(name) for name in ordered)
 
 

@@ -101,6 +101,7 @@ class RenalBand:
 class Condition:
     route_in: tuple[str, ...] = ()
     dose_mg_max: float | None = None
+    dose_unstated_matches: bool = False  # with dose_mg_max: a line with no dose still matches
     aspirin_indication_in: tuple[str, ...] = ()
 
 
@@ -226,6 +227,7 @@ def _rule(raw: Any, index: int, file: str) -> AntithromboticRule:
     when = Condition(
         route_in=tuple(when_raw.get("route_in", ())),
         dose_mg_max=when_raw.get("dose_mg_max"),
+        dose_unstated_matches=when_raw.get("dose_unstated") == "match",
         aspirin_indication_in=tuple(when_raw.get("aspirin_indication_in", ())),
     )
     checks = raw.get("checks", {})

@@ -121,10 +121,23 @@ def hold_for_doses(
     return HoldWindow(starts=first_skipped, last_dose_date=last_taken.date(), last_dose_at=last_taken)
 
 
-def hold_for_hours(procedure_start: datetime, hours: float, zone: ZoneInfo) -> HoldWindow:
-    """The last dose at least `hours` elapsed hours before the procedure starts."""
+def hold_for_hours(
+    procedure_start: datetime, hours: float, zone: ZoneInfo, times: tuple[time, ...] = ()
+) -> HoldWindow:
+    """The last dose at least `hours` elapsed hours before the procedure starts.
+
+    With a known dose schedule, the last dose is the last scheduled one at or
+    before that cut-off (a bedtime dose 11 h before a 12 h cut-off is skipped)."""
     latest = shift(procedure_start, timedelta(hours=-hours), zone)
-    return HoldWindow(starts=latest, last_dose_date=latest.date(), last_dose_at=latest)
+    if not times:
+        return HoldWindow(starts=latest, last_dose_date=latest.date(), last_dose_at=latest)
+    day = latest.date()
+    while True:
+        for clock in sorted(times, reverse=True):
+            moment = local_at(day, clock, zone)
+            if instant(moment) <= instant(latest):
+                return HoldWindow(starts=latest, last_dose_date=moment.date(), last_dose_at=moment)
+        day -= timedelta(days=1)
 
 
 def day_after(procedure_start: datetime, zone: ZoneInfo, clock: time = MORNING) -> datetime:
