@@ -92,9 +92,7 @@ def _condition_holds(rule: AntithromboticRule, med: RecognizedMedication, facts:
         if dose is None or dose.amount is None:
             if not when.dose_unstated_matches:
                 return False
-        elif dose.unit not in ("mg", None):
-            return False
-        elif dose.amount > when.dose_mg_max:
+        elif dose.unit not in ("mg", None) or dose.amount > when.dose_mg_max:
             return False
     if when.aspirin_indication_in:
         return facts.patient.aspirin_indication.value in when.aspirin_indication_in
