@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -51,11 +52,12 @@ class Language(models.TextChoices):
 
 
 class Day(models.TextChoices):
-    MON = "mon", _("Monday")
-    TUE = "tue", _("Tuesday")
-    WED = "wed", _("Wednesday")
-    THU = "thu", _("Thursday")
-    FRI = "fri", _("Friday")
+    # A context of their own: as checkbox labels they are capitalised in Spanish too.
+    MON = "mon", pgettext_lazy("best day to call", "Monday")
+    TUE = "tue", pgettext_lazy("best day to call", "Tuesday")
+    WED = "wed", pgettext_lazy("best day to call", "Wednesday")
+    THU = "thu", pgettext_lazy("best day to call", "Thursday")
+    FRI = "fri", pgettext_lazy("best day to call", "Friday")
 
 
 class TimeOfDay(models.TextChoices):

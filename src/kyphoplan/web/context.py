@@ -2,6 +2,8 @@
 
 from django.http import HttpRequest
 from django.urls import translate_url
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext as _
 
 from kyphoplan.web.practice import get_practice
 
@@ -9,4 +11,20 @@ from kyphoplan.web.practice import get_practice
 def practice(request: HttpRequest) -> dict[str, object]:
     # The language switch is two plain links to this same page: no JavaScript, no form.
     switch = {code: translate_url(request.path, code) for code in ("en", "es")}
-    return {"practice": get_practice(), "language_links": switch}
+    practice = get_practice()
+    return {
+        "practice": practice,
+        "language_links": switch,
+        "open_days": open_days_label(practice.hours.open_weekdays),
+    }
+
+
+def open_days_label(weekdays: frozenset[int]) -> str:
+    """ "Monday to Friday" for a run of days, else a list, in the active language."""
+    days = sorted(weekdays)
+    if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
+        return _("%(first)s to %(last)s") % {
+            "first": WEEKDAYS[days[0]],
+            "last": WEEKDAYS[days[-1]],
+        }
+    return ", ".join(str(WEEKDAYS[d]) for d in days)
