@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -20,7 +21,6 @@ from kyphoplan.callbacks.hours import Practice, expected_call_by
 from kyphoplan.callbacks.models import CallAttempt, CallbackRequest, Outcome, Status
 from kyphoplan.callbacks.workflow import check_transition, status_after_attempt
 from kyphoplan.outbox.delivery import enqueue
-from kyphoplan.web.env import env_str
 
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L: read aloud on the phone
 OBJECT_TYPE = "callbackrequest"
@@ -103,7 +103,7 @@ def _create(
 
 def _notify_schedulers(req: CallbackRequest, practice: Practice, now: datetime) -> None:
     # Email is not a safe place for patient details: send the reference and a link only.
-    base = env_str("KYPHOPLAN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    base = settings.BASE_URL
     local_due = req.due_by.astimezone(practice.hours.zone)
     enqueue(
         kind="callback.new",
