@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kyphoplan.clinical.model import Language
 from kyphoplan.clinical.wording import format_clock, format_date
@@ -104,10 +105,10 @@ def checklist(lines: list[Line], visit: Visit | None, *, language: str, zone: Zo
 
 
 DISPOSITION_WORDS = {
-    "continue": "Keep taking it",
-    "stop": "Stop it before the procedure (see the dates)",
-    "adjust": "Your dose changes (see the dates)",
-    "review": "Ask your care team",
+    "continue": gettext_noop("Keep taking it"),
+    "stop": gettext_noop("Stop it before the procedure (see the dates)"),
+    "adjust": gettext_noop("Your dose changes (see the dates)"),
+    "review": gettext_noop("Ask your care team"),
 }
 
 
