@@ -7,12 +7,42 @@ exports and reads the audit trail.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 PASSWORD = "correct horse battery staple 42"
+
+# Debian's chromium, never a downloaded browser. One Playwright instance for the
+# whole run: its sync API keeps an event loop in this thread while it is open, so
+# a second session-scoped instance elsewhere would fail to start.
+CHROMIUM = os.environ.get("KYPHOPLAN_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django must allow ORM calls here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/bootstrap.sh")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture
