@@ -82,3 +82,12 @@ def test_it_lets_a_nurse_review_change_and_sign_a_plan(maria_case, nora, verifie
     page = client.get(f"/staff/cases/{maria_case.pk}/plan/").content.decode()
     assert "signed by nora" in page and "Traiga todas sus cajas." in page and "forgets" in page
     assert 'id="sign"' not in page
+
+
+def test_it_says_why_a_booking_was_refused(maria_case, sam, verified, client, rooms):
+    verified(sam)
+    url = f"/staff/cases/{maria_case.pk}/book/?day=2026-12-14"
+    page = client.post(url, {"room": rooms["room1"].pk, "start": START.replace(hour=16).isoformat()}, follow=True)
+    assert "Not booked: the procedure must fit within working hours." in page.content.decode()
+    page = client.post(url, {"room": rooms["room1"].pk, "start": "soon"}, follow=True)
+    assert "Choose a room and a start time." in page.content.decode()

@@ -16,6 +16,7 @@ from kyphoplan.booking.models import Booking, BookingStatus, Resource, ResourceK
 from kyphoplan.booking.slots import BookingRuleError, candidate_starts, procedure_minutes
 from kyphoplan.cases import access, roles
 from kyphoplan.cases.localtime import practice_time
+from kyphoplan.plans.services import PlanNotReady
 from kyphoplan.staff.decorators import staff_required
 from kyphoplan.web.net import client_ip
 
@@ -45,15 +46,21 @@ def book(request: HttpRequest, case_id: str) -> HttpResponse:
         try:
             room = Resource.objects.get(pk=request.POST.get("room"), kind=ResourceKind.ROOM)
             start = datetime.fromisoformat(request.POST.get("start", "")).astimezone(rules.zone)
-            services.book(request.user, case, room=room, start=start, overnight="overnight" in request.POST,
-                          ip=ip, now=timezone.now())
-        except (Resource.DoesNotExist, ValueError) as exc:
-            messages.error(request, f"Choose a room and a time ({exc}).")
-        except services.SlotTaken as exc:
-            messages.error(request, f"Not booked: {exc}. Choose another time.")
+        except (Resource.DoesNotExist, ValueError):
+            messages.error(request, "Choose a room and a start time.")
         else:
-            messages.success(request, "Booked.")
-            return redirect("cases:detail", case_id=case.pk)
+            try:
+                services.book(request.user, case, room=room, start=start, overnight="overnight" in request.POST,
+                              ip=ip, now=timezone.now())
+            except services.SlotTaken as exc:
+                messages.error(request, f"Not booked: {exc}. Choose another time.")
+            except PlanNotReady as exc:
+                messages.error(request, f"Not booked: the plan could not be redone ({exc}).")
+            except BookingRuleError as exc:
+                messages.error(request, f"Not booked: {exc}.")
+            else:
+                messages.success(request, "Booked.")
+                return redirect("cases:detail", case_id=case.pk)
     day = _day(request, case)
     levels = len(case.levels_to_treat)
     rooms = []
