@@ -91,3 +91,16 @@ def test_it_books_a_contested_slot_once_under_concurrent_requests(sam, rooms):
     assert sorted(outcomes) == ["booked"] + ["taken"] * 7
     assert Booking.objects.filter(status=BookingStatus.ACTIVE).count() == 1
     assert SlotClaim.objects.count() == 4  # one level: 60 minutes
+
+
+def test_it_lets_only_the_admin_manage_rooms(alex, sam, verified, client):
+    from kyphoplan.booking.models import Resource
+
+    verified(sam)
+    assert client.get("/staff/cases/rooms/").status_code == 403
+    verified(alex)
+    client.post("/staff/cases/rooms/", {"add": "1", "name": "Room 3", "kind": "room"})
+    room = Resource.objects.get(name="Room 3")
+    client.post("/staff/cases/rooms/", {"resource": room.pk, "active": "0"})
+    room.refresh_from_db()
+    assert not room.active

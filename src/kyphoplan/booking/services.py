@@ -123,3 +123,21 @@ def cancel_booking(acting_user: Any, booking: Booking, *, ip: str | None, now: d
 
 def active_booking(case: Case) -> Booking | None:
     return case.bookings.filter(status=BookingStatus.ACTIVE).select_related("room", "bed").first()
+
+
+def add_resource(acting_user: Any, *, name: str, kind: ResourceKind, ip: str | None, now: datetime) -> Resource:
+    roles.require(acting_user, roles.MANAGE_ROOMS, ip=ip, what="add room")
+    with transaction.atomic():
+        resource = Resource.objects.create(name=name.strip(), kind=kind)
+        record(acting_user, Action.CREATE, ip=ip, object_type="resource", object_id=resource.pk, at=now,
+               detail={"kind": kind})
+    return resource
+
+
+def set_active(acting_user: Any, resource: Resource, *, active: bool, ip: str | None, now: datetime) -> None:
+    """Taking a room out of use keeps its bookings; it is just no longer offered."""
+    roles.require(acting_user, roles.MANAGE_ROOMS, ip=ip, what="room in use")
+    with transaction.atomic():
+        Resource.objects.filter(pk=resource.pk).update(active=active)
+        record(acting_user, Action.UPDATE, ip=ip, object_type="resource", object_id=resource.pk, at=now,
+               detail={"active": active})

@@ -96,3 +96,29 @@ def cancel(request: HttpRequest, case_id: str) -> HttpResponse:
         except BookingRuleError as exc:
             messages.error(request, str(exc))
     return redirect("cases:detail", case_id=case.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required()
+@practice_time
+def resources(request: HttpRequest) -> HttpResponse:
+    """Procedure rooms and overnight beds, for the practice admin."""
+    ip = client_ip(request)
+    roles.require(request.user, roles.MANAGE_ROOMS, ip=ip, what="rooms")
+    if request.method == "POST":
+        if "add" in request.POST:
+            name = request.POST.get("name", "").strip()
+            kind = request.POST.get("kind", "")
+            if not name or kind not in ResourceKind.values or Resource.objects.filter(name=name).exists():
+                messages.error(request, "Give a new, unique name and choose room or bed.")
+            else:
+                services.add_resource(request.user, name=name, kind=ResourceKind(kind), ip=ip, now=timezone.now())
+                messages.success(request, f"{name} added.")
+        else:
+            resource = Resource.objects.get(pk=request.POST.get("resource"))
+            services.set_active(request.user, resource, active=request.POST.get("active") == "1", ip=ip,
+                                now=timezone.now())
+            messages.success(request, "Saved.")
+        return redirect("booking:resources")
+    return render(request, "booking/resources.html", {"resources": Resource.objects.all(),
+                                                      "kinds": ResourceKind.choices, "rules": get_rules()})

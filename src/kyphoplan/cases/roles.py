@@ -19,6 +19,7 @@ VIEW_CASES = frozenset({Role.SCHEDULER, Role.NURSE, Role.RADIOLOGIST, Role.ADMIN
 WORK_CASES = frozenset({Role.SCHEDULER, Role.NURSE, Role.ADMIN})
 REVIEW_PLANS = frozenset({Role.NURSE, Role.RADIOLOGIST})
 BOOK = frozenset({Role.SCHEDULER, Role.NURSE, Role.ADMIN})
+MANAGE_ROOMS = frozenset({Role.ADMIN})
 
 
 def has_role(user: Any, allowed: frozenset[Role]) -> bool:

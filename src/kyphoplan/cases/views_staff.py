@@ -26,7 +26,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     rows = access.access_cases(request.user, status=status, ip=client_ip(request))
     return render(request, "cases/list.html", {"rows": rows, "status": status, "statuses": CaseStatus.choices,
-                                               "can_work": roles.has_role(request.user, roles.WORK_CASES)})
+                                               "can_work": roles.has_role(request.user, roles.WORK_CASES),
+                                               "can_manage_rooms": roles.has_role(request.user, roles.MANAGE_ROOMS)})
 
 
 @require_http_methods(["GET", "POST"])
