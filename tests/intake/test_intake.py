@@ -97,3 +97,11 @@ def test_it_lets_a_coordinator_fill_the_same_form_on_the_phone(maria_case, sam, 
     client.post(f"/staff/cases/{maria_case.pk}/intake/", _answers(save="1"))
     intake = Intake.objects.get(case=maria_case)
     assert intake.last_saved_by == sam and intake.data["smoker"] is False
+
+
+def test_it_keeps_answers_saved_by_the_page_script_as_she_types(maria_case, maria_link, client):
+    client.get(f"/es/p/intake/{maria_link}/")
+    response = client.post("/es/p/intake/", _answers(autosave="1"))
+    assert response.status_code == 204
+    assert Intake.objects.get(case=maria_case).data["medicines"][0]["text"] == "Plavix 75 mg once daily"
+    assert "Guardado" not in client.get("/es/p/intake/").content.decode()  # no stale "saved" message

@@ -93,6 +93,7 @@ def test_it_takes_maria_from_a_call_back_to_her_printed_plan(
     m.locator('.recog[data-for="id_med_0"]').get_by_text("clopidogrel").wait_for()
     m.get_by_label("Medicina 2").fill("pastilla blanca para el corazón")
     m.locator("#id_unsure_1").check()
+    m.get_by_text("Sus respuestas están guardadas.").wait_for()  # saved as she goes, no button
     m.get_by_label("Alergia a").first.fill("mariscos")
     m.get_by_label("Qué le pasó").first.fill("ronchas")
     m.get_by_role("button", name="Guardar para después").click()

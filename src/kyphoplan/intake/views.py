@@ -61,6 +61,15 @@ def _form_page(request: HttpRequest, case: Case, *, acting_user: Any, template: 
     if request.method == "POST":
         med_rows, allergy_rows = rows_from_post(request.POST)
         form = IntakeForm(request.POST, med_rows=med_rows, allergy_rows=allergy_rows)
+        if "autosave" in request.POST:
+            # From the page's script as the patient types: no page back, just "kept".
+            if not form.is_valid():
+                return _no_store(HttpResponse(status=400))
+            try:
+                save_answers(case, form.to_data(), acting_user=acting_user, ip=ip, now=now)
+            except IntakeClosed:
+                return _no_store(HttpResponse(status=409))
+            return _no_store(HttpResponse(status=204))
         if form.is_valid():
             try:
                 save_answers(case, form.to_data(), acting_user=acting_user, ip=ip, now=now)

@@ -1,5 +1,6 @@
-// Live feedback on medicine lines. Progressive enhancement: without this file the
-// server shows the same feedback after "Save".
+// Live feedback on medicine lines, and saving as the patient goes. Progressive
+// enhancement: without this file the server shows the same feedback after "Save",
+// and every button saves.
 (function () {
   "use strict";
   var form = document.querySelector("form.intake[data-recognize-url]");
@@ -8,8 +9,10 @@
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   var lang = document.documentElement.lang === "es" ? "es" : "en";
   var words = {
-    en: { seen: "We read this as:", unknown: "We did not recognise this. That is fine: your care team will check it." },
-    es: { seen: "Lo leemos como:", unknown: "No reconocimos esto. No pasa nada: su equipo de atención lo revisará." }
+    en: { seen: "We read this as:", unknown: "We did not recognise this. That is fine: your care team will check it.",
+          kept: "Your answers are kept." },
+    es: { seen: "Lo leemos como:", unknown: "No reconocimos esto. No pasa nada: su equipo de atención lo revisará.",
+          kept: "Sus respuestas están guardadas." }
   }[lang];
   var timers = {};
 
@@ -46,7 +49,19 @@
     clearTimeout(timers[input.id]);
     timers[input.id] = setTimeout(function () { check(input); }, 400);
   });
+  var saveTimer = null;
+  var status = form.querySelector(".autosave");
+  function autosave() {
+    var data = new FormData(form);
+    data.append("autosave", "1");
+    fetch(window.location.href, { method: "POST", credentials: "same-origin", body: data,
+                                  headers: { "X-CSRFToken": csrf } })
+      .then(function (r) { if (r.status === 204 && status) { status.textContent = words.kept; } })
+      .catch(function () { /* the buttons still save */ });
+  }
   form.addEventListener("change", function (e) {
     if (e.target.name && e.target.name.indexOf("med_") === 0) { check(e.target); }
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(autosave, 1000);
   });
 })();
