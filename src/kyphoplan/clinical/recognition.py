@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from kyphoplan.clinical.drugs import (
     ANTITHROMBOTIC_CLASSES,
@@ -105,9 +106,30 @@ class _NameMatch:
     corrected: str | None = None  # the name a misspelt word was read as
 
 
+RECOGNITION_CACHE_SIZE = 8192
+
+
 def recognize(line: str, knowledge: DrugKnowledge | None = None) -> RecognizedMedication:
-    """Recognise one free-text medicine line. Never drops the line: `input` is `line`."""
-    knowledge = knowledge if knowledge is not None else load_drug_knowledge()
+    """Recognise one free-text medicine line. Never drops the line: `input` is `line`.
+
+    With the shipped knowledge base the result is cached per line: recognition is
+    a pure function of the text, and the same lines ("metformin 500 mg BID") come
+    back across patients and every re-plan. `clear_recognition_cache()` empties it."""
+    if knowledge is None:
+        return _recognize_shipped(line)
+    return _recognize(line, knowledge)
+
+
+@lru_cache(maxsize=RECOGNITION_CACHE_SIZE)
+def _recognize_shipped(line: str) -> RecognizedMedication:
+    return _recognize(line, load_drug_knowledge())
+
+
+def clear_recognition_cache() -> None:
+    _recognize_shipped.cache_clear()
+
+
+def _recognize(line: str, knowledge: DrugKnowledge) -> RecognizedMedication:
     folded = fold(line)
     unsure = _UNSURE.search(folded) is not None
     if not _HAS_LETTERS.search(folded) or _NONE_LINE.match(folded):
