@@ -91,3 +91,13 @@ def test_it_says_why_a_booking_was_refused(maria_case, sam, verified, client, ro
     assert "Not booked: the procedure must fit within working hours." in page.content.decode()
     page = client.post(url, {"room": rooms["room1"].pk, "start": "soon"}, follow=True)
     assert "Choose a room and a start time." in page.content.decode()
+
+
+def test_it_gives_a_case_an_owner_from_the_care_team(maria_case, sam, nora, alex, verified, client):
+    verified(sam)
+    client.post(f"/staff/cases/{maria_case.pk}/owner/", {"owner": nora.pk})
+    maria_case.refresh_from_db()
+    assert maria_case.owner == nora
+    client.post(f"/staff/cases/{maria_case.pk}/owner/", {"owner": 999999})
+    maria_case.refresh_from_db()
+    assert maria_case.owner == nora

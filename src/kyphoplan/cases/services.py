@@ -226,3 +226,14 @@ def link_still_usable(link_id: int, now: datetime) -> PatientLink | None:
 
 def plan_link_expiry(procedure_start: datetime) -> datetime:
     return procedure_start + timedelta(days=get_config().plan_link_days_after)
+
+
+def assign_owner(acting_user: Any, case: Case, *, owner: Any, ip: str | None, now: datetime) -> None:
+    roles.require(acting_user, roles.WORK_CASES, ip=ip, what="case owner")
+    if owner is not None and not roles.has_role(owner, roles.WORK_CASES | roles.REVIEW_PLANS):
+        raise ValueError("that person does not work cases")
+    with transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(owner=owner, updated_at=now)
+        record(acting_user, Action.UPDATE, ip=ip, object_type=OBJECT_TYPE, object_id=case.pk, at=now,
+               detail={"owner": owner.get_username() if owner else None})
+    case.refresh_from_db()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -78,7 +81,30 @@ def detail(request: HttpRequest, case_id: str) -> HttpResponse:
         "can_work": roles.has_role(request.user, roles.WORK_CASES),
         "can_review": roles.has_role(request.user, roles.REVIEW_PLANS),
         "can_book": roles.has_role(request.user, roles.BOOK), "zone": get_practice().hours.zone.key,
+        "workers": _workers(),
     })
+
+
+def _workers() -> list[Any]:
+    labels = [r.label for r in roles.WORK_CASES | roles.REVIEW_PLANS]
+    return list(get_user_model().objects.filter(is_active=True, groups__name__in=labels).distinct()
+                .order_by("username"))
+
+
+@require_POST
+@staff_required()
+@practice_time
+def set_owner(request: HttpRequest, case_id: str) -> HttpResponse:
+    ip = client_ip(request)
+    case = access.access_case(request.user, case_id, ip=ip, what="owner")
+    workers = {str(u.pk): u for u in _workers()}
+    choice = request.POST.get("owner", "")
+    if choice and choice not in workers:
+        messages.error(request, "That person does not work cases.")
+    else:
+        services.assign_owner(request.user, case, owner=workers.get(choice), ip=ip, now=timezone.now())
+        messages.success(request, "Owner saved.")
+    return redirect("cases:detail", case_id=case.pk)
 
 
 @require_http_methods(["GET", "POST"])
