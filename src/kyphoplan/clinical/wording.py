@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import string
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from kyphoplan.clinical.model import Language, LocalText
@@ -36,6 +36,7 @@ class WordingError(ValueError):
     pass
 
 
+@lru_cache(maxsize=4096)
 def format_date(day: date, language: Language) -> str:
     weekday = _WEEKDAYS[language][day.weekday()]
     month = _MONTHS[language][day.month - 1]
@@ -54,6 +55,7 @@ def format_clock(moment: datetime, language: Language) -> str:
     return f"{hour}:{moment.minute:02d} {suffix}"
 
 
+@lru_cache(maxsize=4096)
 def format_moment(moment: datetime, language: Language) -> str:
     joiner = " at " if language is Language.EN else " a las "
     if language is Language.ES and moment.hour % 12 == 1:
@@ -114,17 +116,23 @@ def check_catalogues() -> None:
 
 def say(key: str, **params: Param) -> LocalText:
     """The message `key` in every language, with `params` filled in."""
-    texts: dict[Language, str] = {}
-    for language in Language:
-        catalogue = _catalogue(language)
-        if key not in catalogue:
-            raise WordingError(f"no text {key!r} for language {language.value}")
-        rendered = {name: _render(value, language) for name, value in params.items()}
-        try:
-            texts[language] = catalogue[key].format(**rendered)
-        except KeyError as missing:
-            raise WordingError(f"text {key!r} needs parameter {missing}") from None
-    return LocalText(en=texts[Language.EN], es=texts[Language.ES])
+    english, spanish = _catalogue(Language.EN).get(key), _catalogue(Language.ES).get(key)
+    if english is None or spanish is None:
+        raise WordingError(f"no text {key!r} in every language")
+    # A plan says some forty sentences, so this runs often: plain text is rendered
+    # once for both languages, and dates go through the cached formatters.
+    en_params: dict[str, str] = {}
+    es_params: dict[str, str] = {}
+    for name, value in params.items():
+        if isinstance(value, str):
+            en_params[name] = es_params[name] = value
+        else:
+            en_params[name] = _render(value, Language.EN)
+            es_params[name] = _render(value, Language.ES)
+    try:
+        return LocalText(en=english.format_map(en_params), es=spanish.format_map(es_params))
+    except KeyError as missing:
+        raise WordingError(f"text {key!r} needs parameter {missing}") from None
 
 
 def join(*parts: LocalText) -> LocalText:
