@@ -128,3 +128,17 @@ def test_it_forgets_a_link_once_the_message_is_sent(maria_case, smtp):
     delivery.run_once()
     r.refresh_from_db()
     assert r.status == ReminderStatus.SENT and "http" not in r.body
+
+
+def test_it_lets_a_person_settle_a_message_in_doubt(maria_case, sam, verified, client):
+    r = _reminder(maria_case, status=ReminderStatus.IN_DOUBT)
+    failed = _reminder(maria_case, 1, status=ReminderStatus.FAILED)
+    verified(sam)
+    page = client.get(f"/staff/cases/{maria_case.pk}/").content.decode()
+    assert "It was delivered" in page
+    client.post(f"/staff/cases/{maria_case.pk}/messages/{r.pk}/", {"action": "delivered"})
+    client.post(f"/staff/cases/{maria_case.pk}/messages/{failed.pk}/", {"action": "resend"})
+    r.refresh_from_db()
+    failed.refresh_from_db()
+    assert r.status == ReminderStatus.SENT and "confirmed delivered by sam" in r.last_error
+    assert failed.status == ReminderStatus.SCHEDULED and failed.attempts == 0

@@ -230,3 +230,17 @@ def revoke_link(request: HttpRequest, case_id: str, link_id: int) -> HttpRespons
     services.revoke_link(request.user, link, ip=ip, now=timezone.now())
     messages.success(request, "The link no longer works.")
     return redirect("cases:detail", case_id=case.pk)
+
+
+@require_POST
+@staff_required()
+@practice_time
+def settle_reminder(request: HttpRequest, case_id: str, reminder_id: int) -> HttpResponse:
+    from kyphoplan.reminders.services import settle
+
+    ip = client_ip(request)
+    case = access.access_case(request.user, case_id, ip=ip, what="settle reminder")
+    reminder = case.reminders.get(pk=reminder_id)
+    settle(request.user, reminder, resend=request.POST.get("action") == "resend", ip=ip, now=timezone.now())
+    messages.success(request, f"Message is now: {reminder.get_status_display()}.")
+    return redirect("cases:detail", case_id=case.pk)

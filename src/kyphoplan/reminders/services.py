@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -110,3 +111,27 @@ def send_link(case: Case, link: PatientLink, token: str, *, channel: Channel, no
 def status_summary(case: Case) -> list[Reminder]:
     return list(Reminder.objects.filter(case=case).filter(~Q(status=ReminderStatus.CANCELLED) | Q(attempts__gt=0))
                 .order_by("send_at", "id"))
+
+
+def settle(acting_user: Any, reminder: Reminder, *, resend: bool, ip: str | None, now: datetime) -> None:
+    """A person decides a message in doubt or failed: send it again, or record it as delivered
+    (for example after checking the provider's log)."""
+    from kyphoplan.audit.log import record
+    from kyphoplan.audit.models import Action
+    from kyphoplan.cases import roles
+
+    roles.require(acting_user, roles.WORK_CASES, ip=ip, what="settle reminder")
+    allowed = [ReminderStatus.IN_DOUBT, ReminderStatus.FAILED] if resend else [ReminderStatus.IN_DOUBT]
+    with transaction.atomic():
+        if resend:
+            changed = Reminder.objects.filter(pk=reminder.pk, status__in=allowed).update(
+                status=ReminderStatus.SCHEDULED, attempts=0, next_attempt_at=now, claim_token="",
+                last_error=f"sent again by {acting_user.get_username()}")
+        else:
+            changed = Reminder.objects.filter(pk=reminder.pk, status__in=allowed).update(
+                status=ReminderStatus.SENT, sent_at=now,
+                last_error=f"confirmed delivered by {acting_user.get_username()}")
+        if changed:
+            record(acting_user, Action.UPDATE, ip=ip, object_type="reminder", object_id=reminder.pk, at=now,
+                   detail={"resend": resend})
+    reminder.refresh_from_db()
