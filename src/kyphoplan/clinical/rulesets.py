@@ -19,27 +19,6 @@ from kyphoplan.clinical.model import Protocol
 
 SCHEMA = "kyphoplan.ruleset/1"
 
-# Every class that changes bleeding risk. A line in one of these classes with no
-# matching rule must reach a clinician: each rule set ends with a catch-all.
-ANTITHROMBOTIC_CLASSES = frozenset(
-    {
-        "aspirin",
-        "p2y12-inhibitor",
-        "antiplatelet-other",
-        "par1-antagonist",
-        "vitamin-k-antagonist",
-        "unfractionated-heparin",
-        "low-molecular-weight-heparin",
-        "factor-xa-inhibitor-indirect",
-        "factor-xa-inhibitor",
-        "direct-thrombin-inhibitor",
-        "nsaid",
-        "cox2-inhibitor",
-        "antithrombotic-unspecified",
-    }
-)
-
-
 class KnowledgeError(ValueError):
     """A knowledge-base file is malformed; the message names the file and entry."""
 
