@@ -16,6 +16,8 @@ uv run pytest -q -p no:cacheprovider "$@"
 
 if [ -z "${KYPHOPLAN_SKIP_POSTGRES:-}" ]; then
   echo "== tests on PostgreSQL"
-  DATABASE_URL="${TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/postgres}" \
+  # A database name of its own: pytest-django creates and drops "test_kyphoplan_ci",
+  # so a developer's concurrent run against another name cannot collide with it.
+  DATABASE_URL="${TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/kyphoplan_ci}" \
     uv run pytest -q -p no:cacheprovider "$@"
 fi
