@@ -104,6 +104,9 @@ def matching_rules(
 ) -> list[tuple[AntithromboticRule, tuple[str, ...]]]:
     """(rule, drugs it covers) for every antithrombotic ingredient of the line."""
     ruleset = load_ruleset(protocol)
+    known = ruleset.named_ingredients_and_classes
+    if known.isdisjoint(med.ingredients) and known.isdisjoint(med.classes):
+        return []  # most lines (statins, thyroid...) meet no rule: skip the scan
     remaining = list(zip(med.ingredients, med.classes, strict=True))
     found: list[tuple[AntithromboticRule, tuple[str, ...]]] = []
     for rule in ruleset.rules:
@@ -180,12 +183,11 @@ def evaluate(
 ) -> Outcome:
     drug = "/".join(drugs)
     restart_due = _restart_due(rule, med, facts)
-    base = Outcome(rule=rule, drug=drug, kind=HoldKind.NO_VERIFIED_VALUE.value, restart_due=restart_due)
     threshold = rule.not_covered_below_crcl
     if threshold is not None and (
         facts.labs.on_dialysis or (crcl.value is not None and crcl.value < threshold)
     ):
-        return replace(base, kind=Status.NOT_COVERED)
+        return Outcome(rule=rule, drug=drug, kind=Status.NOT_COVERED, restart_due=restart_due)
     interval, band_text, renal_needed = rule.hold, "", False
     if rule.renal_bands:
         upper = facts.policies.range_bound.value == "upper"
@@ -195,27 +197,27 @@ def evaluate(
         else:
             covering = [b for b in rule.renal_bands if b.contains(crcl.value)]
             if not covering:
-                return replace(base, kind=Status.NOT_COVERED)
+                return Outcome(rule=rule, drug=drug, kind=Status.NOT_COVERED, restart_due=restart_due)
             band = covering[0]
         interval, band_text = band.hold, band.guideline
     assert interval is not None  # parse_ruleset guarantees hold or bands
-    outcome = replace(
-        base,
+    planned = None
+    if interval.kind in (HoldKind.DAYS, HoldKind.DOSES, HoldKind.HOURS):
+        planned = _window(interval, med, drugs[0], facts)
+    # Built once: this runs for every antithrombotic line of every plan.
+    return Outcome(
+        rule=rule,
+        drug=drug,
         kind=interval.kind.value,
         interval=interval,
         band_guideline=band_text,
+        window=planned.window if planned else None,
+        restart_due=restart_due,
         renal_needed=renal_needed,
+        times_assumed=planned.times_assumed if planned else (),
         assumed=_assumption(rule, med, facts),
+        hours_instead=planned.hours_instead if planned else None,
     )
-    if interval.kind in (HoldKind.DAYS, HoldKind.DOSES, HoldKind.HOURS):
-        planned = _window(interval, med, drugs[0], facts)
-        outcome = replace(
-            outcome,
-            window=planned.window,
-            times_assumed=planned.times_assumed,
-            hours_instead=planned.hours_instead,
-        )
-    return outcome
 
 
 def _assumption(rule: AntithromboticRule, med: RecognizedMedication, facts: PatientFacts) -> str:

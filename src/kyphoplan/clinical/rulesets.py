@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -116,6 +116,11 @@ class RuleSet:
     risk_rule: str
     risk_guideline: str
     rules: tuple[AntithromboticRule, ...]
+
+    @cached_property
+    def named_ingredients_and_classes(self) -> frozenset[str]:
+        """Every ingredient and class some rule names: a line naming none meets no rule."""
+        return frozenset(name for rule in self.rules for name in (*rule.ingredients, *rule.classes))
 
     def rule(self, rule_id: str) -> AntithromboticRule:
         for rule in self.rules:
