@@ -101,3 +101,21 @@ def test_it_gives_a_case_an_owner_from_the_care_team(maria_case, sam, nora, alex
     client.post(f"/staff/cases/{maria_case.pk}/owner/", {"owner": 999999})
     maria_case.refresh_from_db()
     assert maria_case.owner == nora
+
+
+def test_it_offers_make_a_case_on_a_reached_call_back_and_links_cases_in_the_nav(
+    maria_request, sam, verified, client
+):
+    from django.urls import reverse
+
+    verified(sam)
+    detail = reverse("callbacks:detail", args=[maria_request.pk])
+    page = client.get(detail)
+    assert "Make a case" not in page.content.decode()  # a new request is not reached yet
+    assert 'href="/staff/cases/"' in page.content.decode()
+    maria_request.status = "reached"
+    maria_request.save()
+    page = client.get(detail).content.decode()
+    assert f'action="/staff/cases/from-callback/{maria_request.pk}/"' in page
+    client.post(f"/staff/cases/from-callback/{maria_request.pk}/")
+    assert Case.objects.filter(callback=maria_request).count() == 1

@@ -32,10 +32,14 @@ def _deliver_forever(stop: threading.Event) -> None:
     from django.db import close_old_connections
 
     from kyphoplan.outbox.delivery import deliver_pending
+    from kyphoplan.reminders.delivery import run_once as send_due_reminders
 
+    # The demo runs both workers in-process; production runs `deliver_outbox` and
+    # `send_reminders --loop 5` as services (docs/deploy.md).
     while not stop.wait(5):
         try:
             deliver_pending()
+            send_due_reminders(limit=50)
         finally:
             close_old_connections()
 
@@ -56,6 +60,10 @@ def main(argv: list[str]) -> int:
     accounts = create_demo_staff()
     if accounts:
         _print_accounts(accounts)
+    from kyphoplan.booking.management.commands.seed_pathway_demo import seed_pathway_demo
+
+    if rooms := seed_pathway_demo():
+        print(f"Added {rooms} demo procedure rooms and overnight beds.")
     added = create_demo_requests(timezone.now())
     if added:
         print(f"Added {added} demo call-back requests.")
