@@ -1,0 +1,64 @@
+"""Plan wording: every text in both languages, and patient text that reads plainly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import textstat
+
+from kyphoplan.clinical.model import LocalText
+from kyphoplan.clinical.wording import WordingError, check_catalogues, say
+from tests.clinical.vector_matching import plan_json
+
+ROOT = Path(__file__).resolve().parents[2]
+PATIENTS = sorted((ROOT / "tests/clinical/vignettes").glob("*.json")) + sorted(
+    (ROOT / "examples").glob("*.json")
+)
+
+
+def _patient_texts() -> tuple[str, str]:
+    english: set[str] = set()
+    spanish: set[str] = set()
+    for path in PATIENTS:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        plan = plan_json(document.get("facts", document))
+        for action in plan["actions"]:
+            if action["audience"] == "patient":
+                english.add(action["texts"]["en"])
+                spanish.add(action["texts"]["es"])
+    return " ".join(sorted(english)), " ".join(sorted(spanish))
+
+
+def test_it_has_every_text_in_english_and_spanish_with_the_same_placeholders() -> None:
+    check_catalogues()
+
+
+def test_it_refuses_an_unknown_text_key() -> None:
+    with pytest.raises(WordingError):
+        say("no.such.text")
+
+
+def test_it_renders_dates_in_each_language() -> None:
+    from datetime import date
+
+    text = say("thinner.resume.day-after", drug="clopidogrel", due=date(2026, 12, 15))
+    assert text == LocalText(
+        en="If your care team agrees, start clopidogrel again on Tuesday 15 December.",
+        es="Si su equipo médico está de acuerdo, vuelva a tomar clopidogrel el martes 15 de diciembre.",
+    )
+
+
+def test_it_writes_patient_instructions_at_grade_8_or_below() -> None:
+    # Measured over every patient instruction of every vignette and example plan
+    # (drug names included, which only make the score worse).
+    english, spanish = _patient_texts()
+    textstat.set_lang("en")
+    grade = textstat.flesch_kincaid_grade(english)
+    assert grade <= 8, f"Flesch-Kincaid grade {grade}"
+    textstat.set_lang("es")
+    # Fernández-Huerta: 60-70 is "normal" (about grade 8-9 in Spanish school terms); higher is easier.
+    ease = textstat.fernandez_huerta(spanish)
+    textstat.set_lang("en")
+    assert ease >= 60, f"Fernández-Huerta {ease}"
