@@ -130,7 +130,7 @@ class RecognizedMedication:
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LocalText:
     """One sentence in every supported language."""
 
@@ -141,7 +141,7 @@ class LocalText:
         return self.es if language is Language.ES else self.en
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Action:
     code: ActionCode
     text: LocalText
@@ -156,7 +156,7 @@ class Action:
     extra: tuple[tuple[str, object], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Flag:
     code: FlagCode
     severity: Severity

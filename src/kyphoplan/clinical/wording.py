@@ -114,11 +114,19 @@ def check_catalogues() -> None:
                 raise WordingError(f"{language.value} text {key}: placeholders differ from en")
 
 
+@cache
+def _pairs() -> dict[str, tuple[str, str]]:
+    """key → (English, Spanish) templates, for `say`."""
+    english, spanish = _catalogue(Language.EN), _catalogue(Language.ES)
+    return {key: (text, spanish[key]) for key, text in english.items() if key in spanish}
+
+
 def say(key: str, **params: Param) -> LocalText:
     """The message `key` in every language, with `params` filled in."""
-    english, spanish = _catalogue(Language.EN).get(key), _catalogue(Language.ES).get(key)
-    if english is None or spanish is None:
+    templates = _pairs().get(key)
+    if templates is None:
         raise WordingError(f"no text {key!r} in every language")
+    english, spanish = templates
     # A plan says some forty sentences, so this runs often: plain text is rendered
     # once for both languages, and dates go through the cached formatters.
     en_params: dict[str, str] = {}
@@ -130,7 +138,7 @@ def say(key: str, **params: Param) -> LocalText:
             en_params[name] = _render(value, Language.EN)
             es_params[name] = _render(value, Language.ES)
     try:
-        return LocalText(en=english.format_map(en_params), es=spanish.format_map(es_params))
+        return LocalText(english.format_map(en_params), spanish.format_map(es_params))
     except KeyError as missing:
         raise WordingError(f"text {key!r} needs parameter {missing}") from None
 
