@@ -155,3 +155,28 @@ def test_it_gives_anonymous_visitors_no_patient_data(client: Client, maria_reque
     assert r.status_code == 302
     maria_request.refresh_from_db()
     assert maria_request.status == Status.NEW
+
+
+def test_it_pages_a_long_queue_and_keeps_the_filters(
+    client: Client, sam: Any, verified: Any, maria_form: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kyphoplan.callbacks import access
+    from kyphoplan.callbacks.services import NewRequest, submit_request
+    from kyphoplan.web.practice import get_practice
+
+    monkeypatch.setattr(access, "PAGE_SIZE", 2)
+    for i in range(5):
+        submit_request(
+            NewRequest(f"Person {i}", "+14155550100", "", "en", "other", [], [], True, False),
+            form_token=f"paging-token-{i:010d}",
+            ip=None,
+            now=timezone.now() + timedelta(minutes=i),
+            practice=get_practice(),
+        )
+    verified(sam)
+    first = client.get("/staff/requests/?status=open").content.decode()
+    assert "Person 0" in first and "Person 2" not in first
+    assert 'href="?status=open&amp;page=2">Next page' in first
+    third = client.get("/staff/requests/?status=open&page=3").content.decode()
+    assert "Person 4" in third and "Next page" not in third and "Previous page" in third
+    assert client.get("/staff/requests/?page=x").status_code == 200

@@ -28,6 +28,7 @@ class QueueFilter:
     assigned: str = "all"  # "all", "me", "unassigned"
     overdue_only: bool = False
     search: str = ""
+    page: int = 1
 
 
 def _check(user: AbstractBaseUser, perm: str, ip: str | None, what: str) -> None:
@@ -58,11 +59,19 @@ def _filtered(user: AbstractBaseUser, f: QueueFilter, now: datetime) -> QuerySet
     return qs.order_by("due_by")
 
 
-def access_queue(
-    user: AbstractBaseUser, f: QueueFilter, *, ip: str | None, now: datetime
-) -> list[CallbackRequest]:
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[CallbackRequest]
+    page: int
+    has_next: bool
+
+
+def access_queue(user: AbstractBaseUser, f: QueueFilter, *, ip: str | None, now: datetime) -> QueuePage:
     _check(user, VIEW, ip, "queue")
-    rows = list(_filtered(user, f, now)[:PAGE_SIZE])
+    start = (max(f.page, 1) - 1) * PAGE_SIZE
+    # One row more than a page tells whether there is a next page without a COUNT.
+    fetched = list(_filtered(user, f, now)[start : start + PAGE_SIZE + 1])
+    rows = fetched[:PAGE_SIZE]
     record(
         user,
         Action.SEARCH if f.search else Action.LIST,
@@ -76,10 +85,11 @@ def access_queue(
                 "assigned": f.assigned,
                 "overdue": f.overdue_only,
                 "search": bool(f.search),
+                "page": f.page,
             },
         },
     )
-    return rows
+    return QueuePage(rows=rows, page=max(f.page, 1), has_next=len(fetched) > PAGE_SIZE)
 
 
 def access_request(user: AbstractBaseUser, request_id: object, *, ip: str | None) -> CallbackRequest:

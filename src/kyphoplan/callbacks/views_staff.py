@@ -33,14 +33,20 @@ def queue(request: HttpRequest) -> HttpResponse:
         assigned=request.GET.get("assigned", "all"),
         overdue_only=request.GET.get("overdue") == "1",
         search=request.session.get(_SEARCH_KEY, ""),
+        page=_page_number(request.GET.get("page", "1")),
     )
     now = timezone.now()
-    rows = access.access_queue(request.user, f, ip=client_ip(request), now=now)
+    result = access.access_queue(request.user, f, ip=client_ip(request), now=now)
+    # Links to other pages keep the filters (never the search text).
+    keep = request.GET.copy()
+    keep.pop("page", None)
     return render(
         request,
         "callbacks/queue.html",
         {
-            "rows": rows,
+            "rows": result.rows,
+            "result": result,
+            "keep": keep.urlencode(),
             "filter": f,
             "now": now,
             "statuses": Status.choices,
@@ -48,6 +54,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             "search_form": SearchForm(initial={"q": f.search}),
         },
     )
+
+
+def _page_number(raw: str) -> int:
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 10_000 else 1
 
 
 @require_POST
