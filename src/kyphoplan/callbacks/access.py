@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -64,6 +65,13 @@ class QueuePage:
     rows: list[CallbackRequest]
     page: int
     has_next: bool
+
+    # Iterating a page gives its rows, so callers that only want the rows can loop on it.
+    def __iter__(self) -> Iterator[CallbackRequest]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
 
 
 def access_queue(user: AbstractBaseUser, f: QueueFilter, *, ip: str | None, now: datetime) -> QueuePage:
