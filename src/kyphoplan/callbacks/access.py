@@ -57,7 +57,8 @@ def _filtered(user: AbstractBaseUser, f: QueueFilter, now: datetime) -> QuerySet
         if len(digits) >= 4:
             cond |= Q(phone_e164__contains=digits)
         qs = qs.filter(cond)
-    return qs.order_by("due_by")
+    # Ties (requests sent outside opening hours share a due time) keep arrival order.
+    return qs.order_by("due_by", "created_at", "reference")
 
 
 @dataclass(frozen=True)
