@@ -79,6 +79,11 @@ def main() -> None:
     print(f"  baseline JSON round trip         : {baseline:10,.0f} /s")
     print(f"  full plan, lines not seen before : {cold:10,.0f} /s   cost = {baseline / cold:6.1f}x baseline")
     print(f"  full plan, lines seen before     : {warm:10,.0f} /s   cost = {baseline / warm:6.1f}x baseline")
+    output = plan_to_dict(build_plan(parse_facts(json.loads(text))))
+    writing = rate(lambda: json.dumps(output), args.seconds)
+    print(
+        f"  of which writing the plan JSON   : {writing:10,.0f} /s   cost = {baseline / writing:6.1f}x baseline"
+    )
     print("  goal: a full plan under 50x the baseline")
 
     with (ROOT / "tests/clinical/data/medication_lines.tsv").open(encoding="utf-8") as handle:
