@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kyphoplan.cases import access, roles
+from kyphoplan.cases.link_views import case_in_session, invalid_link, no_store, open_into_session
 from kyphoplan.cases.localtime import practice_time
 from kyphoplan.cases.models import Case, LinkPurpose
-from kyphoplan.cases.services import link_still_usable, open_link
 from kyphoplan.intake.forms import IntakeForm, initial_from, rows_from_post
 from kyphoplan.intake.models import IntakeStatus
 from kyphoplan.intake.services import IntakeClosed, intake_for, save_answers, submit
@@ -30,26 +30,14 @@ SESSION_KEY = "kyphoplan.intake_link"
 MAX_LINE = 500
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @require_GET
 @practice_time
 def open_intake(request: HttpRequest, token: str) -> HttpResponse:
-    link = open_link(token, LinkPurpose.INTAKE, ip=client_ip(request), now=timezone.now())
-    if link is None:
-        return _no_store(render(request, "intake/link_invalid.html", status=404))
-    request.session.cycle_key()
-    request.session[SESSION_KEY] = link.pk
-    return redirect("patient_links:intake_form")
+    return open_into_session(request, token, LinkPurpose.INTAKE, SESSION_KEY, "patient_links:intake_form")
 
 
 def _patient_case(request: HttpRequest) -> Case | None:
-    link_id = request.session.get(SESSION_KEY)
-    link = link_still_usable(link_id, timezone.now()) if link_id else None
-    return link.case if link is not None else None
+    return case_in_session(request, SESSION_KEY)
 
 
 def _form_page(request: HttpRequest, case: Case, *, acting_user: Any, template: str, done_url: str) -> HttpResponse:
@@ -64,12 +52,12 @@ def _form_page(request: HttpRequest, case: Case, *, acting_user: Any, template: 
         if "autosave" in request.POST:
             # From the page's script as the patient types: no page back, just "kept".
             if not form.is_valid():
-                return _no_store(HttpResponse(status=400))
+                return no_store(HttpResponse(status=400))
             try:
                 save_answers(case, form.to_data(), acting_user=acting_user, ip=ip, now=now)
             except IntakeClosed:
-                return _no_store(HttpResponse(status=409))
-            return _no_store(HttpResponse(status=204))
+                return no_store(HttpResponse(status=409))
+            return no_store(HttpResponse(status=204))
         if form.is_valid():
             try:
                 save_answers(case, form.to_data(), acting_user=acting_user, ip=ip, now=now)
@@ -89,7 +77,7 @@ def _form_page(request: HttpRequest, case: Case, *, acting_user: Any, template: 
         form = IntakeForm(initial=initial, med_rows=m, allergy_rows=a)
     recognized = _recognized(intake.data)
     rows = [(med, unsure, recognized.get(i)) for i, (med, unsure) in enumerate(form.med_fields())]
-    return _no_store(render(request, template, {"form": form, "case": case, "intake": intake, "med_rows": rows}))
+    return no_store(render(request, template, {"form": form, "case": case, "intake": intake, "med_rows": rows}))
 
 
 def _recognized(data: dict[str, Any]) -> dict[int, dict[str, Any]]:
@@ -104,7 +92,7 @@ def _recognized(data: dict[str, Any]) -> dict[int, dict[str, Any]]:
 def patient_form(request: HttpRequest) -> HttpResponse:
     case = _patient_case(request)
     if case is None:
-        return _no_store(render(request, "intake/link_invalid.html", status=404))
+        return invalid_link(request)
     from django.urls import reverse
 
     return _form_page(request, case, acting_user=None, template="intake/patient_form.html",
@@ -115,8 +103,8 @@ def patient_form(request: HttpRequest) -> HttpResponse:
 @practice_time
 def thanks(request: HttpRequest) -> HttpResponse:
     if _patient_case(request) is None:
-        return _no_store(render(request, "intake/link_invalid.html", status=404))
-    return _no_store(render(request, "intake/thanks.html"))
+        return invalid_link(request)
+    return no_store(render(request, "intake/thanks.html"))
 
 
 def _recognize_response(request: HttpRequest) -> HttpResponse:
@@ -128,7 +116,7 @@ def _recognize_response(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"error": "bad request"}, status=400)
     if not line.strip():
         return JsonResponse({"recognized": False, "ingredients": [], "classes": []})
-    return _no_store(JsonResponse(recognize_line(line)))
+    return no_store(JsonResponse(recognize_line(line)))
 
 
 @require_POST

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
 from kyphoplan.cases import access
+from kyphoplan.cases.link_views import case_in_session, invalid_link, no_store, open_into_session
 from kyphoplan.cases.localtime import practice_time
 from kyphoplan.cases.models import Case, LinkPurpose
-from kyphoplan.cases.services import link_still_usable, open_link
 from kyphoplan.patient.documents import context, ics_bytes, patient_plan, pdf_bytes
 from kyphoplan.staff.decorators import staff_required
 from kyphoplan.web.net import client_ip
@@ -20,26 +20,14 @@ from kyphoplan.web.net import client_ip
 SESSION_KEY = "kyphoplan.plan_link"
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @require_GET
 @practice_time
 def open_plan(request: HttpRequest, token: str) -> HttpResponse:
-    link = open_link(token, LinkPurpose.PLAN, ip=client_ip(request), now=timezone.now())
-    if link is None:
-        return _private(render(request, "intake/link_invalid.html", status=404))
-    request.session.cycle_key()
-    request.session[SESSION_KEY] = link.pk
-    return redirect("patient_links:plan_page")
+    return open_into_session(request, token, LinkPurpose.PLAN, SESSION_KEY, "patient_links:plan_page")
 
 
 def _case(request: HttpRequest) -> Case | None:
-    link_id = request.session.get(SESSION_KEY)
-    link = link_still_usable(link_id, timezone.now()) if link_id else None
-    return link.case if link is not None else None
+    return case_in_session(request, SESSION_KEY)
 
 
 def _audit(request: HttpRequest, case: Case, what: str, *, staff: bool) -> None:
@@ -50,7 +38,7 @@ def _audit(request: HttpRequest, case: Case, what: str, *, staff: bool) -> None:
 
 def _page(request: HttpRequest, case: Case, *, staff: bool) -> HttpResponse:
     _audit(request, case, "page", staff=staff)
-    return _private(render(request, "patient/plan.html", {**context(patient_plan(case)), "staff": staff}))
+    return no_store(render(request, "patient/plan.html", {**context(patient_plan(case)), "staff": staff}))
 
 
 def _pdf(request: HttpRequest, case: Case, *, staff: bool) -> HttpResponse:
@@ -58,18 +46,18 @@ def _pdf(request: HttpRequest, case: Case, *, staff: bool) -> HttpResponse:
     body = pdf_bytes(patient_plan(case), base_url=request.build_absolute_uri("/"))
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="plan-{case.reference}.pdf"'
-    return _private(response)
+    return no_store(response)
 
 
 def _ics(request: HttpRequest, case: Case, *, staff: bool) -> HttpResponse:
     _audit(request, case, "ics", staff=staff)
     response = HttpResponse(ics_bytes(patient_plan(case), now=timezone.now()), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="plan-{case.reference}.ics"'
-    return _private(response)
+    return no_store(response)
 
 
 def _gone(request: HttpRequest) -> HttpResponse:
-    return _private(render(request, "intake/link_invalid.html", status=404))
+    return invalid_link(request)
 
 
 @require_GET
