@@ -93,13 +93,12 @@ def _inr(ctx: PlanContext, out: Contribution, so_far: Contribution) -> None:
             for drug, drug_class in zip(med.ingredients, med.classes, strict=True):
                 if drug_class == "vitamin-k-antagonist" and drug not in checked:
                     checked.add(drug)
-                    out.flag(
-                        FlagCode.INR_CHECK,
-                        Severity.HIGH,
-                        rule,
-                        say("general.flag.inr-vka", drug=drug, value=labs.inr or 0.0, high=high),
-                        drug=drug,
+                    text = (
+                        say("general.flag.inr-vka", drug=drug, high=high)
+                        if labs.inr is None
+                        else say("general.flag.inr-vka-value", drug=drug, value=labs.inr, high=high)
                     )
+                    out.flag(FlagCode.INR_CHECK, Severity.HIGH, rule, text, drug=drug)
         return
     if liver:
         limit = rule.number("liver_inr_below")
