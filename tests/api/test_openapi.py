@@ -14,6 +14,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
+from kyphoplan.api.models import Scope
 from kyphoplan.api.openapi import SNAPSHOT, live_schema, render
 
 
@@ -49,12 +50,23 @@ def keep_test_connection() -> Iterator[None]:
         request_finished.connect(close_old_connections)
 
 
+@pytest.fixture
+def some_records(maria_case: Any, sam: Any, rooms: dict[str, Any]) -> None:
+    """A booking and an intake, so that list answers hold real rows (and are validated)."""
+    from kyphoplan.booking.services import book
+    from kyphoplan.intake.services import save_answers
+    from tests.pathway.fixtures import MARIA_INTAKE, NOW, START
+
+    save_answers(maria_case, MARIA_INTAKE, acting_user=None, ip=None, now=NOW)
+    book(sam, maria_case, room=rooms["room1"], start=START, overnight=True, ip=None, now=NOW)
+
+
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-def test_it_never_answers_with_a_server_error(case: Any, alex: Any, token_for: Any,
+def test_it_never_answers_with_a_server_error(case: Any, alex: Any, token_for: Any, some_records: None,
                                               keep_test_connection: None) -> None:
     from kyphoplan.web.wsgi import application
 
-    token = token_for(alex, "plans:preview", "callbacks:read", "cases:read", "intake:import")
+    token = token_for(alex, *(scope.value for scope in Scope))
     case.call_and_validate(app=application, headers={"Authorization": f"Bearer {token}"},
                            checks=[not_a_server_error])

@@ -3,14 +3,22 @@ permission and writes an audit row naming the owner, the token and the records."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.core.exceptions import PermissionDenied
 
 from kyphoplan.api.tokens import Caller
 from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
+from kyphoplan.booking.models import Booking
+from kyphoplan.booking.services import OBJECT_TYPE as BOOKING
 from kyphoplan.callbacks.access import VIEW as VIEW_CALLBACKS
 from kyphoplan.callbacks.models import CallbackRequest
 from kyphoplan.callbacks.services import OBJECT_TYPE as CALLBACK
+from kyphoplan.cases import roles
+from kyphoplan.cases.models import Case
+from kyphoplan.intake.models import Intake
 
 
 def _check(caller: Caller, perm: str, ip: str | None, what: str, via: str) -> None:
@@ -41,3 +49,59 @@ def access_callbacks(
            detail={"via": via, "token": caller.token.prefix, "count": len(rows),
                    "ids": [str(r.pk) for r in rows]})
     return rows, total
+
+
+@dataclass(frozen=True)
+class BookingQuery:
+    """Filters of a booking search; `start_from`/`start_before` bound the procedure start."""
+
+    start_from: datetime | None = None
+    start_before: datetime | None = None
+    case_id: object | None = None
+    statuses: list[str] | None = None
+
+    def used(self) -> list[str]:
+        names = {"from": self.start_from, "to": self.start_before, "case": self.case_id, "status": self.statuses}
+        return [name for name, value in names.items() if value is not None]
+
+
+def access_booking(caller: Caller, booking_id: int, *, ip: str | None, via: str) -> Booking:
+    """One booking (room, bed, times) of a case: the case roles decide who may read it."""
+    roles.require(caller.user, roles.VIEW_CASES, ip=ip, what=f"{via} booking")
+    booking = Booking.objects.select_related("room", "bed").get(pk=booking_id)
+    record(caller.user, Action.VIEW, ip=ip, object_type=BOOKING, object_id=booking.pk,
+           detail={"via": via, "token": caller.token.prefix, "case": str(booking.case_id)})
+    return booking
+
+
+def access_bookings(
+    caller: Caller, query: BookingQuery, *, offset: int, count: int, ip: str | None, via: str
+) -> tuple[list[Booking], int]:
+    roles.require(caller.user, roles.VIEW_CASES, ip=ip, what=f"{via} bookings")
+    qs = Booking.objects.select_related("room", "bed").order_by("start", "id")
+    if query.start_from is not None:
+        qs = qs.filter(start__gte=query.start_from)
+    if query.start_before is not None:
+        qs = qs.filter(start__lt=query.start_before)
+    if query.case_id is not None:
+        qs = qs.filter(case_id=query.case_id)
+    if query.statuses is not None:
+        qs = qs.filter(status__in=query.statuses)
+    total = qs.count()
+    rows = list(qs[offset:offset + count])
+    record(caller.user, Action.SEARCH, ip=ip, object_type=BOOKING,
+           detail={"via": via, "token": caller.token.prefix, "filters": query.used(), "count": len(rows),
+                   "ids": [str(r.pk) for r in rows]})
+    return rows, total
+
+
+def access_intake(caller: Caller, case_id: object, *, ip: str | None, via: str) -> tuple[Case, Intake | None]:
+    """A case's intake answers (None when nobody has saved any yet). Audited as a view of the
+    case, like `cases.access.access_case` (page "<via> intake"), naming the token too."""
+    roles.require(caller.user, roles.VIEW_CASES, ip=ip, what=f"{via} intake")
+    case = Case.objects.get(pk=case_id)
+    intake = Intake.objects.filter(case=case).first()
+    record(caller.user, Action.VIEW, ip=ip, object_type="case", object_id=case.pk,
+           detail={"page": f"{via} intake", "via": via, "token": caller.token.prefix,
+                   "intake": intake.pk if intake else None})
+    return case, intake

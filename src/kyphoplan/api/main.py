@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 
 from kyphoplan.api import errors
 from kyphoplan.api.auth import TokenAuth
-from kyphoplan.api.routers import callbacks, cases, plans
+from kyphoplan.api.routers import bookings, callbacks, cases, intake, plans
 
 api = NinjaAPI(
     title="kyphoplan",
@@ -26,3 +26,5 @@ errors.install(api)
 api.add_router("/plans", plans.router)
 api.add_router("/callbacks", callbacks.router)
 api.add_router("/cases", cases.router)
+api.add_router("/cases", intake.router)
+api.add_router("/bookings", bookings.router)

@@ -15,6 +15,8 @@ class Scope(models.TextChoices):
     FHIR_WRITE = "fhir:write", "Create FHIR resources (QuestionnaireResponse)"
     CASES_READ = "cases:read", "Read cases and their plan versions"
     INTAKE_IMPORT = "intake:import", "Import medicines and allergies from an EHR into a case's intake"
+    INTAKE_READ = "intake:read", "Read a case's intake answers"
+    BOOKINGS_READ = "bookings:read", "Read procedure bookings (room, bed, times)"
 
 
 class ApiToken(models.Model):
