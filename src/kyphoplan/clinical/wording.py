@@ -55,12 +55,23 @@ def format_clock(moment: datetime, language: Language) -> str:
     return f"{hour}:{moment.minute:02d} {suffix}"
 
 
-@lru_cache(maxsize=4096)
 def format_moment(moment: datetime, language: Language) -> str:
-    joiner = " at " if language is Language.EN else " a las "
-    if language is Language.ES and moment.hour % 12 == 1:
-        joiner = " a la "
-    return format_date(moment.date(), language) + joiner + format_clock(moment, language)
+    en, es = _moment_texts(moment.year, moment.month, moment.day, moment.hour, moment.minute)
+    return es if language is Language.ES else en
+
+
+@lru_cache(maxsize=4096)
+def _moment_texts(year: int, month: int, day: int, hour: int, minute: int) -> tuple[str, str]:
+    """A local wall-clock time in (English, Spanish). Keyed on the wall clock, the
+    part that is shown: equal instants in two zones read differently."""
+    moment = datetime(year, month, day, hour, minute)
+    texts: list[str] = []
+    for language in (Language.EN, Language.ES):
+        joiner = " at " if language is Language.EN else " a las "
+        if language is Language.ES and hour % 12 == 1:
+            joiner = " a la "
+        texts.append(format_date(moment.date(), language) + joiner + format_clock(moment, language))
+    return texts[0], texts[1]
 
 
 Param = str | int | float | date | datetime | LocalText
@@ -127,13 +138,26 @@ def say(key: str, **params: Param) -> LocalText:
     if templates is None:
         raise WordingError(f"no text {key!r} in every language")
     english, spanish = templates
-    # A plan says some forty sentences, so this runs often: plain text is rendered
-    # once for both languages, and dates go through the cached formatters.
+    # A plan says some forty sentences, so this runs often: text the same in both
+    # languages is rendered once, and dates go through the cached formatters.
     en_params: dict[str, str] = {}
     es_params: dict[str, str] = {}
     for name, value in params.items():
-        if isinstance(value, str):
-            en_params[name] = es_params[name] = value
+        kind = type(value)
+        if kind is str:
+            en_params[name] = es_params[name] = value  # type: ignore[assignment]
+        elif kind is LocalText:
+            en_params[name] = value.en  # type: ignore[union-attr]
+            es_params[name] = value.es  # type: ignore[union-attr]
+        elif kind is datetime:
+            moment: datetime = value  # type: ignore[assignment]
+            en_params[name], es_params[name] = _moment_texts(
+                moment.year, moment.month, moment.day, moment.hour, moment.minute
+            )
+        elif kind is float:
+            en_params[name] = es_params[name] = f"{value:g}"
+        elif kind is int:
+            en_params[name] = es_params[name] = str(value)
         else:
             en_params[name] = _render(value, Language.EN)
             es_params[name] = _render(value, Language.ES)
