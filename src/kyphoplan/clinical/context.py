@@ -29,6 +29,8 @@ from kyphoplan.clinical.timing import instant, local_at, shift, start_of_day
 
 # Patients are asked to call their prescriber in office hours.
 CALL_TIME = time(9, 0)
+# Least to most cautious: the most cautious decision on a line wins.
+_CAUTION = {Disposition.CONTINUE: 0, Disposition.ADJUST: 1, Disposition.STOP: 2, Disposition.REVIEW: 3}
 
 
 @dataclass(frozen=True)
@@ -141,9 +143,8 @@ class Contribution:
 
     def decide(self, index: int, disposition: Disposition) -> None:
         """Record what happens to line `index`; the most cautious decision wins."""
-        order = [Disposition.CONTINUE, Disposition.ADJUST, Disposition.STOP, Disposition.REVIEW]
         current = self.dispositions.get(index)
-        if current is None or order.index(disposition) > order.index(current):
+        if current is None or _CAUTION[disposition] > _CAUTION[current]:
             self.dispositions[index] = disposition
 
     def merge(self, other: Contribution) -> None:

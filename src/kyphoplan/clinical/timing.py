@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from kyphoplan.clinical.model import Frequency
@@ -33,11 +34,14 @@ def instant(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+@lru_cache(maxsize=4096)
 def local_at(day: date, clock: time, zone: ZoneInfo) -> datetime:
     """The instant `clock` on `day` in `zone`.
 
     A clock time skipped by a spring-forward gap resolves to the first instant
-    after the gap (e.g. 02:30 on a spring-forward night becomes 03:00)."""
+    after the gap (e.g. 02:30 on a spring-forward night becomes 03:00).
+    Cached: a plan asks for the same few days and clock times many times, and
+    the answer depends on nothing else (datetimes are immutable)."""
     naive = datetime.combine(day, clock)
     candidate = naive.replace(tzinfo=zone)
     round_trip = candidate.astimezone(UTC).astimezone(zone)
