@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kyphoplan.clinical.model import Action, Flag, Plan, RecognizedMedication
+from kyphoplan.clinical.model import Action, Flag, Language, Plan, RecognizedMedication
 
 DECISION_SUPPORT = (
     "Decision support for clinicians. Medication changes take effect only after a "
@@ -50,43 +50,46 @@ def _medication(med: RecognizedMedication, disposition: str) -> dict[str, Any]:
     return body
 
 
-def _action(action: Action, plan: Plan) -> dict[str, Any]:
-    body: dict[str, Any] = {"code": action.code.value}
+# Enum members' `_value_` is a plain attribute; `.value` is a Python-level property,
+# and a plan reads some hundred of them.
+
+
+def _action(action: Action, spanish: bool) -> dict[str, Any]:
+    text = action.text
+    body: dict[str, Any] = {"code": action.code._value_}
     if action.drug is not None:
         body["drug"] = action.drug
     body["due"] = action.due.isoformat() if action.due is not None else None
     if action.last_dose_date is not None:
         body["last_dose_date"] = action.last_dose_date.isoformat()
-    body.update(
-        audience=action.audience.value,
-        requires_review=action.requires_review,
-        text=action.text.get(plan.language),
-        texts={"en": action.text.en, "es": action.text.es},
-        rule=action.rule,
-        source=action.source,
-        guideline=action.guideline,
-    )
+    body["audience"] = action.audience._value_
+    body["requires_review"] = action.requires_review
+    body["text"] = text.es if spanish else text.en
+    body["texts"] = {"en": text.en, "es": text.es}
+    body["rule"] = action.rule
+    body["source"] = action.source
+    body["guideline"] = action.guideline
     return body
 
 
-def _flag(flag: Flag, plan: Plan) -> dict[str, Any]:
-    body: dict[str, Any] = {"code": flag.code.value}
+def _flag(flag: Flag, spanish: bool) -> dict[str, Any]:
+    text = flag.text
+    body: dict[str, Any] = {"code": flag.code._value_}
     if flag.drug is not None:
         body["drug"] = flag.drug
     if flag.input is not None:
         body["input"] = flag.input
-    body.update(
-        severity=flag.severity.value,
-        text=flag.text.get(plan.language),
-        texts={"en": flag.text.en, "es": flag.text.es},
-        rule=flag.rule,
-        source=flag.source,
-        guideline=flag.guideline,
-    )
+    body["severity"] = flag.severity._value_
+    body["text"] = text.es if spanish else text.en
+    body["texts"] = {"en": text.en, "es": text.es}
+    body["rule"] = flag.rule
+    body["source"] = flag.source
+    body["guideline"] = flag.guideline
     return body
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    spanish = plan.language is Language.ES
     return {
         "protocol": plan.protocol.value,
         "ruleset_version": plan.ruleset_version,
@@ -95,7 +98,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "language": plan.language.value,
         "decision_support": DECISION_SUPPORT,
         "medications": [
-            _medication(med, disposition.value)
+            _medication(med, disposition._value_)
             for med, disposition in zip(plan.medications, plan.dispositions, strict=True)
         ],
         "allergies": [
@@ -109,6 +112,6 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         ],
         "renal": {"creatinine_clearance_ml_min": plan.crcl_ml_min, "origin": plan.crcl_origin},
         "policies": dict(plan.policies),
-        "actions": [_action(action, plan) for action in plan.actions],
-        "flags": [_flag(flag, plan) for flag in plan.flags],
+        "actions": [_action(action, spanish) for action in plan.actions],
+        "flags": [_flag(flag, spanish) for flag in plan.flags],
     }
