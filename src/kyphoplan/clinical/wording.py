@@ -126,10 +126,25 @@ def check_catalogues() -> None:
 
 
 @cache
-def _pairs() -> dict[str, tuple[str, str]]:
-    """key → (English, Spanish) templates, for `say`."""
+def _pairs() -> dict[str, tuple[str, str, bool]]:
+    """key → (English, Spanish, has placeholders), for `say`. A text without
+    placeholders is stored already formatted ("{{" read as "{")."""
     english, spanish = _catalogue(Language.EN), _catalogue(Language.ES)
-    return {key: (text, spanish[key]) for key, text in english.items() if key in spanish}
+    pairs: dict[str, tuple[str, str, bool]] = {}
+    for key, text in english.items():
+        if key not in spanish:
+            continue
+        other = spanish[key]
+        if _fields(text) or _fields(other):
+            pairs[key] = (text, other, True)
+        else:
+            pairs[key] = (text.format_map({}), other.format_map({}), False)
+    return pairs
+
+
+@lru_cache(maxsize=4096)
+def _date_texts(day: date) -> tuple[str, str]:
+    return format_date(day, Language.EN), format_date(day, Language.ES)
 
 
 def say(key: str, **params: Param) -> LocalText:
@@ -137,7 +152,9 @@ def say(key: str, **params: Param) -> LocalText:
     templates = _pairs().get(key)
     if templates is None:
         raise WordingError(f"no text {key!r} in every language")
-    english, spanish = templates
+    english, spanish, placeholders = templates
+    if not placeholders:
+        return LocalText(english, spanish)
     # A plan says some forty sentences, so this runs often: text the same in both
     # languages is rendered once, and dates go through the cached formatters.
     en_params: dict[str, str] = {}
@@ -154,6 +171,8 @@ def say(key: str, **params: Param) -> LocalText:
             en_params[name], es_params[name] = _moment_texts(
                 moment.year, moment.month, moment.day, moment.hour, moment.minute
             )
+        elif kind is date:
+            en_params[name], es_params[name] = _date_texts(value)
         elif kind is float:
             en_params[name] = es_params[name] = f"{value:g}"
         elif kind is int:
