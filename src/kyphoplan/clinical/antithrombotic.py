@@ -99,14 +99,18 @@ def _condition_holds(rule: AntithromboticRule, med: RecognizedMedication, facts:
     return True
 
 
+def _may_match(protocol: Protocol, med: RecognizedMedication) -> bool:
+    known = load_ruleset(protocol).named_ingredients_and_classes
+    return not (known.isdisjoint(med.ingredients) and known.isdisjoint(med.classes))
+
+
 def matching_rules(
     protocol: Protocol, med: RecognizedMedication, facts: PatientFacts
 ) -> list[tuple[AntithromboticRule, tuple[str, ...]]]:
     """(rule, drugs it covers) for every antithrombotic ingredient of the line."""
-    ruleset = load_ruleset(protocol)
-    known = ruleset.named_ingredients_and_classes
-    if known.isdisjoint(med.ingredients) and known.isdisjoint(med.classes):
+    if not _may_match(protocol, med):
         return []  # most lines (statins, thyroid...) meet no rule: skip the scan
+    ruleset = load_ruleset(protocol)
     remaining = list(zip(med.ingredients, med.classes, strict=True))
     found: list[tuple[AntithromboticRule, tuple[str, ...]]] = []
     for rule in ruleset.rules:
@@ -282,6 +286,11 @@ def _one_hold_per_line(outcomes: list[Outcome]) -> list[Outcome]:
 
 def outcomes_for_line(med: RecognizedMedication, facts: PatientFacts, crcl: Crcl) -> list[Outcome]:
     """Every antithrombotic decision for one medicine line (empty if none applies)."""
+    protocols = (
+        (Protocol.SIR_2019, Protocol.ASRA_2018) if facts.protocol is Protocol.STRICTEST else (facts.protocol,)
+    )
+    if not any(_may_match(protocol, med) for protocol in protocols):
+        return []  # most lines (statins, thyroid...) meet no rule
     if facts.protocol is not Protocol.STRICTEST:
         found = _by_ingredient(facts.protocol, med, facts, crcl)
         return _one_hold_per_line(list({id(o): o for o in found.values()}.values()))

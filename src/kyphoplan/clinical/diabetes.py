@@ -15,7 +15,7 @@ from datetime import datetime
 from kyphoplan.clinical.antithrombotic import procedure_end
 from kyphoplan.clinical.context import Contribution, PlanContext
 from kyphoplan.clinical.facts import Glp1Policy, MetforminPolicy
-from kyphoplan.clinical.insulin import plan_insulin_line
+from kyphoplan.clinical.insulin import INSULIN_CLASSES, plan_insulin_line
 from kyphoplan.clinical.model import (
     ActionCode,
     Disposition,
@@ -44,6 +44,11 @@ _GLP1_RULES = {
     Glp1Policy.MULTISOCIETY_2024: "multi-glp1-2024.continue",
     Glp1Policy.ASA_2023: "asa-glp1-2023.hold",
 }
+
+
+# Ingredients and classes planned here whatever the rules name (insulin, GLP-1,
+# SGLT2 and metformin are recognised by class or name in the code below).
+_ALWAYS_NAMED = INSULIN_CLASSES | {GLP1, "sglt2-inhibitor", "metformin", "biguanide"}
 
 
 @dataclass(frozen=True)
@@ -360,8 +365,10 @@ def _needs_monitoring(ctx: PlanContext) -> bool:
 
 def plan_diabetes(ctx: PlanContext) -> Contribution:
     out = Contribution()
+    # Most lines (statins, thyroid...) name nothing this area plans: skip them early.
+    named = ctx.rules.named(ORAL_RULE, *SGLT2_RULES) | _ALWAYS_NAMED
     for index, med in enumerate(ctx.medications):
-        if not med.recognized:
+        if not med.recognized or (named.isdisjoint(med.ingredients) and named.isdisjoint(med.classes)):
             continue
         with_insulin = plan_insulin_line(ctx, out, med, index)
         for ingredient, drug_class in zip(med.ingredients, med.classes, strict=True):

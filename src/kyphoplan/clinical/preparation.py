@@ -56,6 +56,20 @@ class PreparationRule:
 class PreparationRules:
     version: str
     rules: Mapping[str, PreparationRule]
+    _named: dict[tuple[str, ...], frozenset[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def named(self, *rule_ids: str) -> frozenset[str]:
+        """Every ingredient and class the rules `rule_ids` name, built once per set of
+        ids: a line naming none of them meets none of those rules."""
+        found = self._named.get(rule_ids)
+        if found is None:
+            found = frozenset(
+                name for rule_id in rule_ids for name in (*self[rule_id].ingredients, *self[rule_id].classes)
+            )
+            self._named[rule_ids] = found
+        return found
 
     def __getitem__(self, rule_id: str) -> PreparationRule:
         try:
