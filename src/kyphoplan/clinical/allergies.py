@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 
 from kyphoplan.clinical.drugs import DrugKnowledge
 from kyphoplan.clinical.model import AllergyAssessment
-from kyphoplan.clinical.recognition import recognize
+from kyphoplan.clinical.recognition import RECOGNITION_CACHE_SIZE, recognize, register_line_cache
 from kyphoplan.clinical.recognition_text import fold
 
 
@@ -198,7 +199,24 @@ def reaction_severity(text: str | None) -> ReactionSeverity:
 
 
 def classify_allergy(line: str, knowledge: DrugKnowledge | None = None) -> AllergyAssessment:
-    """Classify one free-text allergy line; `input` is always `line`."""
+    """Classify one free-text allergy line; `input` is always `line`.
+
+    With the shipped knowledge base the result is cached per line, as for medicine
+    lines (`recognize`); `clear_recognition_cache()` empties both."""
+    if knowledge is None:
+        return _classify_shipped(line)
+    return _classify(line, knowledge)
+
+
+@lru_cache(maxsize=RECOGNITION_CACHE_SIZE)
+def _classify_shipped(line: str) -> AllergyAssessment:
+    return _classify(line, None)
+
+
+register_line_cache(_classify_shipped.cache_clear)
+
+
+def _classify(line: str, knowledge: DrugKnowledge | None) -> AllergyAssessment:
     folded = fold(line)
     if not folded.strip():
         return AllergyAssessment(line, AllergyCategory.UNKNOWN, False)

@@ -15,6 +15,7 @@ recognized=False, with a note saying why; nothing here raises for odd text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -125,8 +126,19 @@ def _recognize_shipped(line: str) -> RecognizedMedication:
     return _recognize(line, load_drug_knowledge())
 
 
+_OTHER_LINE_CACHES: list[Callable[[], None]] = []
+
+
+def register_line_cache(clear: Callable[[], None]) -> None:
+    """Another per-line cache of shipped knowledge (allergy lines) that
+    `clear_recognition_cache()` empties too."""
+    _OTHER_LINE_CACHES.append(clear)
+
+
 def clear_recognition_cache() -> None:
     _recognize_shipped.cache_clear()
+    for clear in _OTHER_LINE_CACHES:
+        clear()
 
 
 def _recognize(line: str, knowledge: DrugKnowledge) -> RecognizedMedication:
