@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 from kyphoplan.clinical.facts import PatientFacts
 from kyphoplan.clinical.model import (
@@ -45,9 +46,19 @@ class PlanContext:
     def start(self) -> datetime:
         return self.facts.procedure.start
 
-    @property
+    # Per plan, computed once: every area asks for these many times.
+    @cached_property
     def procedure_day(self) -> date:
         return self.start.date()
+
+    @cached_property
+    def _as_of_instant(self) -> datetime:
+        return instant(self.facts.as_of)
+
+    @cached_property
+    def _default_consult_due(self) -> datetime:
+        lead = self.facts.policies.consult_lead_days
+        return max(self.at(self.day(-lead), CALL_TIME), self.facts.as_of, key=instant)
 
     def day(self, offset: int) -> date:
         """The calendar day `offset` days from the procedure day (negative = before)."""
@@ -69,6 +80,8 @@ class PlanContext:
         """When the patient should have asked the prescriber: the practice's lead
         time before the procedure (default a week), and at least the day before a
         hold starts. Never in the past: a late plan says "now"."""
+        if hold_starts is None:
+            return self._default_consult_due
         lead = self.facts.policies.consult_lead_days
         due = self.at(self.day(-lead), CALL_TIME)
         if hold_starts is not None:
@@ -76,7 +89,7 @@ class PlanContext:
         return max(due, self.facts.as_of, key=instant)
 
     def is_past(self, moment: datetime) -> bool:
-        return instant(moment) < instant(self.facts.as_of)
+        return instant(moment) < self._as_of_instant
 
     def display_name(self, med: RecognizedMedication, drug: str) -> str:
         """How the patient will recognise the drug: generic name, and brand if given."""
