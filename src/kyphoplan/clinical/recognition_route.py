@@ -24,6 +24,9 @@ _SPECIFIC: list[tuple[Route, re.Pattern[str]]] = [
     (Route.TRANSDERMAL, re.compile(r"\b(?:patch(?:es)?|transdermal|parches?)\b")),
     (Route.TOPICAL, re.compile(r"\b(?:creams?|ointments?|lotions?|gel|topical(?:ly)?|apply|applied|foam|shampoo|cremas?|pomadas?|unguentos?|locion(?:es)?|topic[oa]|aplicar|rub)\b")),
 ]  # fmt: skip
+# Any of the specific route words: most lines name none, and one scan of the
+# line then replaces one per route.
+_ANY_SPECIFIC = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in _SPECIFIC))
 _INJECTION = re.compile(
     r"\b(?:injections?|inject(?:ed|s|able)?|shots?|pens?|auto-?injectors?|syringes?|flexpen|kwikpen"
     r"|solostar|flextouch|inyecci(?:on|ones)|inyectable|inyecta\w*|piquete|plumas?|jeringas?)\b"
@@ -43,9 +46,10 @@ class RouteReading:
 def read_route(text: str) -> RouteReading:
     """Route words in folded text with the medicine names blanked out."""
     injected = _INJECTION.search(text) is not None
-    for route, pattern in _SPECIFIC:
-        if pattern.search(text):
-            return RouteReading(route, injected)
+    if _ANY_SPECIFIC.search(text):
+        for route, pattern in _SPECIFIC:
+            if pattern.search(text):
+                return RouteReading(route, injected)
     if not injected and _ORAL.search(text):
         return RouteReading(Route.ORAL, injected)
     return RouteReading(None, injected)

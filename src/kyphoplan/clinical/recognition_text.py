@@ -73,9 +73,13 @@ class Token:
 
 
 def tokenize(folded: str) -> list[Token]:
-    return [
-        Token(_SPACES.sub("", match.group()), match.start(), match.end()) for match in _TOKEN.finditer(folded)
-    ]
+    tokens: list[Token] = []
+    for match in _TOKEN.finditer(folded):
+        text = match.group()
+        if "/" in text:  # only "50 / 1000" can hold spaces
+            text = _SPACES.sub("", text)
+        tokens.append(Token(text, match.start(), match.end()))
+    return tokens
 
 
 def alias_key(alias: str) -> tuple[str, ...]:
