@@ -147,6 +147,18 @@ _RATE_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], _Rate | None]
     (_compile(r"\b(?:once\s+(?:a\s+|per\s+|each\s+|every\s+)?(?:day|daily)|once-daily|daily|every\s+day|each\s+day|per\s+day|a\s+day|q\.?\s?d\.?(?![a-z])|qday|q\s+day|qdaily|diari[oa]s?|diariamente|al\s+dia|cada\s+dia|todos\s+los\s+dias|por\s+dia|(?:una|1)\s+vez\s+(?:al|por|cada|en\s+el)\s+dia|once(?!\s*(?:a\s+|per\s+|every\s+|each\s+|-)?(?:weeks?|wk|weekly|months?|monthly|years?|yearly)))\b"), _fixed(_DAILY)),
 ]  # fmt: skip
 
+_Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], _Rate | None]]
+
+
+def _grouped(rules: list[_Rule], size: int) -> list[tuple[re.Pattern[str], list[_Rule]]]:
+    """The rules in groups, each with one pattern that matches where any of its rules
+    does: a line meets few of them, and one scan then rules out a whole group."""
+    groups = [rules[i : i + size] for i in range(0, len(rules), size)]
+    return [(re.compile("|".join(f"(?:{p.pattern})" for p, _ in group)), group) for group in groups]
+
+
+_RATE_GROUPS = _grouped(_RATE_RULES, 5)
+
 # Times of day. Clock times ("8 am", "20:00") are read before the bare words.
 _CLOCK_12 = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(a\.?\s?m\.?|p\.?\s?m\.?)(?![a-z])")
 _CLOCK_24 = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)\b")
@@ -156,6 +168,7 @@ _TIME_RULES: list[tuple[re.Pattern[str], str]] = [
     (_compile(r"\b(?:with\s+lunch|at\s+lunch|lunch|at\s+noon|noon|midday|al\s+mediodia|mediodia|con\s+el\s+almuerzo|almuerzo)\b"), NOON),
     (_compile(r"\b(?:q\.?\s?p\.?m\.?(?![a-z])|every\s+evening|each\s+evening|in\s+the\s+evening|evenings?|with\s+(?:dinner|supper)|before\s+(?:dinner|supper)|after\s+(?:dinner|supper)|(?:en|por)\s+la\s+tarde|con\s+la\s+cena|antes\s+de\s+la\s+cena|despues\s+de\s+la\s+cena|cena|dinner|supper|p\.?m\.?(?![a-z]))"), EVENING),
 ]  # fmt: skip
+_ANY_TIME = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _TIME_RULES))
 
 _AS_NEEDED = _compile(
     r"\b(?:p\.?\s?r\.?\s?n\.?(?![a-z])|as\s+needed|as-needed|if\s+needed|when\s+needed|as\s+necessary"
@@ -211,18 +224,21 @@ def read_frequency(text: str) -> FrequencyReading:
 
     # Phrases are read in rule order (specific first); the one written first wins.
     rates: list[tuple[int, _Rate]] = []
-    for pattern, reader in _RATE_RULES:
-        for match in pattern.finditer(text):
-            if not free(match):
-                continue
-            found = reader(match)
-            if found is None:
-                continue
-            spans.append(match.span())
-            rates.append((match.start(), found))
+    for any_of_group, group in _RATE_GROUPS:
+        if any_of_group.search(text) is None:
+            continue
+        for pattern, reader in group:
+            for match in pattern.finditer(text):
+                if not free(match):
+                    continue
+                found = reader(match)
+                if found is None:
+                    continue
+                spans.append(match.span())
+                rates.append((match.start(), found))
     rates.sort(key=lambda item: item[0])
     rate = rates[0][1] if rates else None
-    for pattern, clock in _TIME_RULES:
+    for pattern, clock in _TIME_RULES if _ANY_TIME.search(text) else ():
         for match in pattern.finditer(text):
             if free(match):
                 spans.append(match.span())
