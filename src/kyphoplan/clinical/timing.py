@@ -104,10 +104,11 @@ def scheduled_doses_before(
     """The last `count` scheduled dose instants strictly before the procedure, latest first."""
     found: list[datetime] = []
     day = procedure_start.astimezone(zone).date()
+    latest_first, cut_off = sorted(times, reverse=True), instant(procedure_start)
     while len(found) < count:
-        for clock in sorted(times, reverse=True):
+        for clock in latest_first:
             moment = local_at(day, clock, zone)
-            if instant(moment) < instant(procedure_start):
+            if instant(moment) < cut_off:
                 found.append(moment)
                 if len(found) == count:
                     break
@@ -136,10 +137,11 @@ def hold_for_hours(
     if not times:
         return HoldWindow(starts=latest, last_dose_date=latest.date(), last_dose_at=latest)
     day = latest.date()
+    latest_first, cut_off = sorted(times, reverse=True), instant(latest)
     while True:
-        for clock in sorted(times, reverse=True):
+        for clock in latest_first:
             moment = local_at(day, clock, zone)
-            if instant(moment) <= instant(latest):
+            if instant(moment) <= cut_off:
                 return HoldWindow(starts=latest, last_dose_date=moment.date(), last_dose_at=moment)
         day -= timedelta(days=1)
 
