@@ -122,3 +122,21 @@ def test_it_refuses_malformed_feedback(call: Any, ehr: Any) -> None:
     # A token for the service itself is not a token for its feedback endpoint.
     token = ehr.token("http://testserver/cds-services/kyphoplasty-order-sign")
     assert call(ORDER_SIGN, {"feedback": []}, token=token, path="/feedback").status_code == 401
+
+
+def test_it_answers_cors_for_browser_based_cds_clients(client):
+    preflight = client.options(
+        "/cds-services/kyphoplasty-order-sign",
+        HTTP_ORIGIN="https://sandbox.example.org",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, content-type",
+    )
+    assert preflight.status_code == 204
+    assert preflight["Access-Control-Allow-Origin"] == "*"
+    assert "Authorization" in preflight["Access-Control-Allow-Headers"]
+    assert "POST" in preflight["Access-Control-Allow-Methods"]
+    discovery = client.get("/cds-services", HTTP_ORIGIN="https://sandbox.example.org")
+    assert discovery.status_code == 200 and discovery["Access-Control-Allow-Origin"] == "*"
+    # Unsigned calls are still refused; the refusal is readable by the browser client.
+    refused = client.post("/cds-services/kyphoplasty-order-sign", data={}, content_type="application/json")
+    assert refused.status_code == 401 and refused["Access-Control-Allow-Origin"] == "*"

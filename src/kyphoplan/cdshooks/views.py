@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +32,29 @@ from kyphoplan.web.practice import get_practice
 
 log = logging.getLogger(__name__)
 
+# CDS Hooks clients may call from a browser (SMART apps, sandboxes), so the
+# service answers CORS. Requests carry a bearer JWT, never cookies, so any
+# origin may call: the signature, not the origin, is what is trusted.
+_CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Headers": "Authorization, Content-Type",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Max-Age": "600",
+}
+
+
+def cors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Answer a preflight (OPTIONS) with 204, and add the CORS headers to every answer."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = HttpResponse(status=204) if request.method == "OPTIONS" else view(request, *args, **kwargs)
+        for name, value in _CORS.items():
+            response.headers[name] = value
+        return response
+
+    return wrapped
+
 
 def _error(status: int, message: str) -> JsonResponse:
     return JsonResponse({"error": {"code": status, "message": message}}, status=status)
@@ -49,6 +74,7 @@ def _body(request: HttpRequest) -> dict[str, Any]:
     return body
 
 
+@cors
 @require_GET
 def discovery(request: HttpRequest) -> JsonResponse:
     # No patient data here, so no token needed: an EHR administrator can read it while configuring.
@@ -56,6 +82,7 @@ def discovery(request: HttpRequest) -> JsonResponse:
 
 
 @csrf_exempt
+@cors
 @require_POST
 def call_service(request: HttpRequest, service_id: str) -> JsonResponse:
     service = SERVICES.get(service_id)
@@ -98,6 +125,7 @@ def call_service(request: HttpRequest, service_id: str) -> JsonResponse:
 
 
 @csrf_exempt
+@cors
 @require_POST
 def feedback(request: HttpRequest, service_id: str) -> JsonResponse:
     if service_id not in SERVICES:
