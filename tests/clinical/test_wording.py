@@ -62,3 +62,23 @@ def test_it_writes_patient_instructions_at_grade_8_or_below() -> None:
     ease = textstat.fernandez_huerta(spanish)
     textstat.set_lang("en")
     assert ease >= 60, f"Fernández-Huerta {ease}"
+
+
+def test_it_names_medicines_in_spanish_for_spanish_readers() -> None:
+    facts = json.loads((ROOT / "examples/rosa-warfarina-insulina-es.json").read_text(encoding="utf-8"))
+    plan = plan_json(facts)
+    spanish = " ".join(action["texts"]["es"] for action in plan["actions"])
+    english = " ".join(action["texts"]["en"] for action in plan["actions"])
+    assert "warfarina (Coumadin)" in spanish and "warfarin (Coumadin)" in english
+    assert "insulina NPH" in spanish
+    assert "sitagliptina/metformina (Janumet)" in spanish
+    # The contract's drug field stays the English generic name, whatever the language.
+    assert {a.get("drug") for a in plan["actions"]} >= {"warfarin", "sitagliptin/metformin"}
+
+
+def test_it_never_doubles_the_full_stop_after_a_spanish_time() -> None:
+    for path in PATIENTS:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        plan = plan_json(document.get("facts", document))
+        for item in plan["actions"] + plan["flags"]:
+            assert "m.." not in item["texts"]["es"], item["texts"]["es"]

@@ -41,7 +41,7 @@ def _shown(interval: Interval) -> LocalText:
     return say(f"thinner.unit.{unit}", count=interval.shown())
 
 
-def _stop(ctx: PlanContext, out: Contribution, o: Outcome, name: str, index: int) -> None:
+def _stop(ctx: PlanContext, out: Contribution, o: Outcome, name: LocalText, index: int) -> None:
     assert o.window is not None and o.interval is not None
     window, rule = o.window, o.rule
     if o.interval.kind is HoldKind.DAYS:
@@ -143,7 +143,7 @@ def _stop(ctx: PlanContext, out: Contribution, o: Outcome, name: str, index: int
     out.decide(index, Disposition.STOP)
 
 
-def _resume(ctx: PlanContext, out: Contribution, o: Outcome, name: str) -> None:
+def _resume(ctx: PlanContext, out: Contribution, o: Outcome, name: LocalText) -> None:
     rule = o.restart_rule or o.rule
     restart = o.restart
     if restart is not None and restart.kind is RestartKind.DAY_AFTER and o.restart_due:
@@ -196,7 +196,7 @@ def _lab_checks(ctx: PlanContext, out: Contribution, rule: AntithromboticRule, d
     )
 
 
-def _undecided(ctx: PlanContext, out: Contribution, o: Outcome, name: str, index: int) -> None:
+def _undecided(ctx: PlanContext, out: Contribution, o: Outcome, name: LocalText, index: int) -> None:
     """No verified value, shared decision, or outside the renal bands: a clinician decides."""
     rule = o.rule
     if o.kind == Status.NOT_COVERED:
@@ -228,7 +228,7 @@ def _undecided(ctx: PlanContext, out: Contribution, o: Outcome, name: str, index
     out.decide(index, Disposition.REVIEW)
 
 
-def _continue(ctx: PlanContext, out: Contribution, o: Outcome, name: str, index: int) -> None:
+def _continue(ctx: PlanContext, out: Contribution, o: Outcome, name: LocalText, index: int) -> None:
     rule = o.rule
     out.actions.append(
         _action(

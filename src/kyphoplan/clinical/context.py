@@ -7,9 +7,11 @@ merges the results. Helpers here keep dates and wording uniform across areas.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import cached_property
+from functools import cache, cached_property
+from importlib import resources
 
 from kyphoplan.clinical.facts import PatientFacts
 from kyphoplan.clinical.model import (
@@ -91,11 +93,21 @@ class PlanContext:
     def is_past(self, moment: datetime) -> bool:
         return instant(moment) < self._as_of_instant
 
-    def display_name(self, med: RecognizedMedication, drug: str) -> str:
-        """How the patient will recognise the drug: generic name, and brand if given."""
+    def display_name(self, med: RecognizedMedication, drug: str) -> LocalText:
+        """How the patient will recognise the drug: the generic name in their
+        language (Spanish names from data, else the English one), and the brand if given."""
+        spanish = spanish_drug_names()
+        en, es = drug, "/".join(spanish.get(part, part) for part in drug.split("/"))
         if med.brand and med.brand.lower() not in drug.lower():
-            return f"{drug} ({med.brand})"
-        return drug
+            return LocalText(en=f"{en} ({med.brand})", es=f"{es} ({med.brand})")
+        return LocalText(en=en, es=es)
+
+
+@cache
+def spanish_drug_names() -> dict[str, str]:
+    text = resources.files("kyphoplan.clinical.data").joinpath("drug_names_es.json").read_text("utf-8")
+    names = json.loads(text)
+    return {key: value for key, value in names.items() if not key.startswith("_")}
 
 
 @dataclass

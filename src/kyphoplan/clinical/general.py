@@ -7,7 +7,7 @@ from datetime import time
 
 from kyphoplan.clinical.context import Contribution, PlanContext
 from kyphoplan.clinical.facts import FastingPolicy, Sedation
-from kyphoplan.clinical.model import ActionCode, Audience, Disposition, FlagCode, Severity
+from kyphoplan.clinical.model import ActionCode, Audience, Disposition, FlagCode, LocalText, Severity
 from kyphoplan.clinical.wording import say
 
 # Sedation levels after which the patient may not leave alone (CMS-ASC).
@@ -165,7 +165,8 @@ def _ordinary(ctx: PlanContext, out: Contribution, handled: set[int]) -> None:
             out.decide(index, Disposition.CONTINUE)
     kept = [m for i, m in enumerate(ctx.medications) if m.recognized and i not in handled]
     if kept:
-        names = ", ".join(dict.fromkeys(ctx.display_name(m, "/".join(m.ingredients)) for m in kept))
+        shown = list(dict.fromkeys(ctx.display_name(m, "/".join(m.ingredients)) for m in kept))
+        names = LocalText(en=", ".join(n.en for n in shown), es=", ".join(n.es for n in shown))
         out.act(
             ActionCode.CONTINUE_MEDICATION,
             rule,

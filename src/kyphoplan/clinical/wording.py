@@ -181,7 +181,9 @@ def say(key: str, **params: Param) -> LocalText:
             en_params[name] = _render(value, Language.EN)
             es_params[name] = _render(value, Language.ES)
     try:
-        return LocalText(english.format_map(en_params), spanish.format_map(es_params))
+        # "a las 8:00 a. m." at the end of a sentence must not grow a second full stop.
+        es_text = spanish.format_map(es_params).replace("a. m..", "a. m.").replace("p. m..", "p. m.")
+        return LocalText(english.format_map(en_params), es_text)
     except KeyError as missing:
         raise WordingError(f"text {key!r} needs parameter {missing}") from None
 
