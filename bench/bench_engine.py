@@ -84,6 +84,7 @@ def main() -> None:
     print(
         f"  of which writing the plan JSON   : {writing:10,.0f} /s   cost = {baseline / writing:6.1f}x baseline"
     )
+    print(f"  sizes: facts {len(text):,} bytes in, plan {len(json.dumps(output)):,} bytes out")
     print("  goal: a full plan under 50x the baseline")
 
     with (ROOT / "tests/clinical/data/medication_lines.tsv").open(encoding="utf-8") as handle:
