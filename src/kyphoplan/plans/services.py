@@ -10,13 +10,13 @@ from django.db import transaction
 from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
 from kyphoplan.cases import roles
-from kyphoplan.cases.config import get_config
 from kyphoplan.cases.models import Case
 from kyphoplan.plans.diff import Change, diff_plans
 from kyphoplan.plans.effective import Line, Overlay, effective_lines
 from kyphoplan.plans.engine import lists_insulin, run_engine
 from kyphoplan.plans.facts_builder import Answers, CaseInputs, build_facts, material
 from kyphoplan.plans.models import ImmutableError, OverlayKind, PlanOverlay, PlanVersion, Reason
+from kyphoplan.policy.services import current_policy
 from kyphoplan.web.practice import get_practice
 
 OBJECT_TYPE = "planversion"
@@ -41,13 +41,17 @@ def facts_for(case: Case, now: datetime) -> dict[str, Any]:
     intake = Intake.objects.filter(case=case).first()
     answers = intake.answers() if intake is not None else Answers()
     lines = [m.text for m in answers.medicines if m.text.strip()]
+    # The practice's clinical policy (kyphoplan.policy): the rule set, and only the settings
+    # that differ from the engine's defaults, so an unchanged policy leaves the facts as before.
+    protocol, policies = current_policy()
     inputs = CaseInputs(
         levels=tuple(case.levels_to_treat), sedation=case.sedation, age=case.age_on(start), sex=case.sex,
-        language=case.language, protocol=get_config().protocol, labs=dict(case.labs or {}),
+        language=case.language, protocol=protocol, labs=dict(case.labs or {}),
     )
     zone = get_practice().hours.zone
     return build_facts(inputs, answers, start=start.astimezone(zone), timezone=zone.key,
-                       as_of=now.astimezone(zone), insulin_listed=bool(answers.insulin) and lists_insulin(lines))
+                       as_of=now.astimezone(zone), insulin_listed=bool(answers.insulin) and lists_insulin(lines),
+                       policies=policies)
 
 
 def latest(case: Case) -> PlanVersion | None:

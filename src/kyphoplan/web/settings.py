@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "kyphoplan.patient",
     "kyphoplan.cdshooks",
     "kyphoplan.api",
+    "kyphoplan.policy",
 ]
 
 MIDDLEWARE = [
