@@ -26,7 +26,7 @@ from kyphoplan.clinical.model import (
 )
 from kyphoplan.clinical.preparation import PreparationRule
 from kyphoplan.clinical.timing import hold_for_days
-from kyphoplan.clinical.wording import say
+from kyphoplan.clinical.wording import join, say
 
 ORAL_RULE = "ada2024.oral-agents-morning"
 SGLT2_RULES = (
@@ -228,7 +228,7 @@ def _metformin_contrast(ctx: PlanContext, out: Contribution, med: RecognizedMedi
         drug=drug,
         review=True,
     )
-    why = LocalText(en="; ".join(r.en for r in reasons), es="; ".join(r.es for r in reasons))
+    why = join(reasons, "; ")
     key = (
         "diabetes.flag.metformin-acr"
         if ctx.facts.policies.metformin is MetforminPolicy.ACR
@@ -296,7 +296,7 @@ def _glp1(
         reasons.append(say("diabetes.reason.escalation"))
     if gi:
         reasons.append(say("diabetes.reason.gi"))
-    why = LocalText(en="; ".join(r.en for r in reasons), es="; ".join(r.es for r in reasons))
+    why = join(reasons, "; ")
     if policy is Glp1Policy.ASA_2023:
         out.flag(
             FlagCode.GLP1_ASPIRATION_RISK,

@@ -7,8 +7,8 @@ from datetime import time
 
 from kyphoplan.clinical.context import Contribution, PlanContext
 from kyphoplan.clinical.facts import FastingPolicy, Sedation
-from kyphoplan.clinical.model import ActionCode, Audience, Disposition, FlagCode, LocalText, Severity
-from kyphoplan.clinical.wording import say
+from kyphoplan.clinical.model import ActionCode, Audience, Disposition, FlagCode, Severity
+from kyphoplan.clinical.wording import join, say
 
 # Sedation levels after which the patient may not leave alone (CMS-ASC).
 _SEDATED = {Sedation.MINIMAL, Sedation.MODERATE, Sedation.DEEP, Sedation.GENERAL}
@@ -166,7 +166,7 @@ def _ordinary(ctx: PlanContext, out: Contribution, handled: set[int]) -> None:
     kept = [m for i, m in enumerate(ctx.medications) if m.recognized and i not in handled]
     if kept:
         shown = list(dict.fromkeys(ctx.display_name(m, "/".join(m.ingredients)) for m in kept))
-        names = LocalText(en=", ".join(n.en for n in shown), es=", ".join(n.es for n in shown))
+        names = join(shown, ", ")
         out.act(
             ActionCode.CONTINUE_MEDICATION,
             rule,

@@ -27,7 +27,7 @@ from kyphoplan.clinical.model import (
 )
 from kyphoplan.clinical.preparation import PreparationRule
 from kyphoplan.clinical.timing import EVENING, MORNING, dosing_times
-from kyphoplan.clinical.wording import format_clock, say
+from kyphoplan.clinical.wording import format_clock, join, say
 
 INSULIN_CLASSES = frozenset(
     {
@@ -312,7 +312,7 @@ def _approval_flag(
     med: RecognizedMedication,
     parts: list[LocalText],
 ) -> None:
-    plan = LocalText(en="; ".join(p.en for p in parts), es="; ".join(p.es for p in parts))
+    plan = join(parts, "; ")
     if not parts:
         text = say("diabetes.flag.insulin-undecided", drug=drug, input=med.input)
     elif rule.id == "ada2024.insulin-nph":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import string
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache, lru_cache
 from importlib import resources
@@ -188,8 +189,10 @@ def say(key: str, **params: Param) -> LocalText:
         raise WordingError(f"text {key!r} needs parameter {missing}") from None
 
 
-def join(*parts: LocalText) -> LocalText:
+def join(parts: Iterable[LocalText], separator: str) -> LocalText:
+    """Several texts as one, joined language by language."""
+    texts = list(parts)
     return LocalText(
-        en=" ".join(part.en for part in parts if part.en),
-        es=" ".join(part.es for part in parts if part.es),
+        en=separator.join(part.en for part in texts),
+        es=separator.join(part.es for part in texts),
     )
