@@ -9,6 +9,8 @@ dpkg -s libpango-1.0-0 >/dev/null 2>&1 || need_apt+=(libpango-1.0-0 libpangoft2-
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need_apt+=(fonts-dejavu-core)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+# libfaketime: the clock-shifted test pass (scripts/test.sh) runs tests with the process clock moved ahead.
+command -v faketime >/dev/null 2>&1 || need_apt+=(faketime)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
