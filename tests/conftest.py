@@ -45,6 +45,23 @@ def chromium() -> Iterator[Any]:
         browser.close()
 
 
+# Every test runs with the process clock moved to this instant (and ticking from
+# it), so no test depends on the day it runs: fixtures that fix a procedure in
+# December 2026 keep working when the real calendar has passed it. Subprocesses
+# (workers, the CLI) see the real clock and must use dates relative to it; the
+# clock-shifted pass in scripts/test.sh (libfaketime) is what catches a test that
+# forgets. Move it further with the `clock` fixture: `clock.move_to(...)`.
+TEST_NOW = "2026-11-25T17:00:00+00:00"
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[Any]:
+    import time_machine
+
+    with time_machine.travel(TEST_NOW, tick=True) as traveller:
+        yield traveller
+
+
 @pytest.fixture
 def maria_form() -> dict[str, Any]:
     return {
