@@ -7,6 +7,7 @@ from kyphoplan.audit.models import Action, AuditEvent
 from kyphoplan.cases import services
 from kyphoplan.cases.models import Channel, LinkPurpose, PatientLink
 from kyphoplan.cases.workflow import CaseStatus, CaseWorkflowError, allowed_next, check_transition
+from kyphoplan.pathway.services import send_link
 from tests.pathway.fixtures import NOW
 
 
@@ -74,8 +75,7 @@ def test_it_audits_every_open_of_a_link_good_or_bad(maria_case, sam):
 def test_it_sends_the_intake_link_by_email_without_keeping_the_token(maria_case, sam):
     from kyphoplan.reminders.models import Reminder
 
-    _link, token = services.issue_link(sam, maria_case, purpose=LinkPurpose.INTAKE, channel=Channel.EMAIL,
-                                      ip=None, now=NOW)
+    _link, token = send_link(sam, maria_case, purpose=LinkPurpose.INTAKE, channel=Channel.EMAIL, ip=None, now=NOW)
     message = Reminder.objects.get(case=maria_case, kind="intake-link")
     assert message.to == "maria@example.org" and message.language == "es"
     assert f"/es/p/intake/{token}/" in message.body

@@ -76,12 +76,21 @@ def test_it_lets_a_nurse_review_change_and_sign_a_plan(maria_case, nora, verifie
     verified(nora)
     page = client.get(f"/staff/cases/{maria_case.pk}/plan/").content.decode()
     assert "prescriber-consult" in page and "sir-consult" in page and "SIR2019" in page
+    assert 'name="code" value="bring-medication-list"' in page  # an edit button on the line itself
     client.post(f"/staff/cases/{maria_case.pk}/plan/1/overlay/",
-                {"kind": "change", "action_index": "0", "text": "Traiga todas sus cajas.", "reason": "forgets"})
-    client.post(f"/staff/cases/{maria_case.pk}/plan/1/sign/")
+                {"kind": "replace", "code": "bring-medication-list", "drug": "", "occurrence": "0",
+                 "text": "Traiga todas sus cajas.", "reason": "forgets"})
+    # One click is not a signature while a high flag is open: each must be acknowledged.
+    refused = client.post(f"/staff/cases/{maria_case.pk}/plan/1/sign/", follow=True).content.decode()
+    assert "Not signed" in refused and not PlanVersion.objects.get(case=maria_case).signed
+    assert "Ask" in refused and 'name="ack-0"' in refused
+    client.post(f"/staff/cases/{maria_case.pk}/plan/1/sign/", {"ack-0": "yes", "note-0": "called Dr. Okafor"})
     page = client.get(f"/staff/cases/{maria_case.pk}/plan/").content.decode()
     assert "signed by nora" in page and "Traiga todas sus cajas." in page and "forgets" in page
-    assert 'id="sign"' not in page
+    assert 'id="sign"' not in page and "called Dr. Okafor" in page
+    signed = PlanVersion.objects.get(case=maria_case)
+    assert signed.acknowledged_flags == [{"code": "prescriber-consult", "drug": "clopidogrel",
+                                          "note": "called Dr. Okafor", "by": "nora"}]
 
 
 def test_it_says_why_a_booking_was_refused(maria_case, sam, verified, client, rooms):

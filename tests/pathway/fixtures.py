@@ -44,6 +44,20 @@ def future_monday() -> datetime:
     return datetime.combine(day, time(8, 0), tzinfo=hours.zone)
 
 
+def acknowledge_all(version: Any) -> list[Any]:
+    """What a clinician who read every open high flag ticks before signing."""
+    from kyphoplan.plans.services import Acknowledgement, open_high_flags
+
+    return [Acknowledgement(f["code"], f["drug"], "read") for f in open_high_flags(version)]
+
+
+def sign_all(user: Any, version: Any, now: datetime) -> Any:
+    """Sign through the pathway, every high flag acknowledged."""
+    from kyphoplan.pathway.services import sign
+
+    return sign(user, version, acknowledged=acknowledge_all(version), ip=None, now=now)
+
+
 @pytest.fixture
 def nora(make_staff: Callable[..., Any]) -> Any:
     from kyphoplan.staff.roles import Role
@@ -81,9 +95,9 @@ def maria_case(db: Any, sam: Any) -> Any:
 @pytest.fixture
 def maria_submitted(maria_case: Any) -> Any:
     """Maria's intake, saved by herself and submitted: the engine has made version 1."""
-    from kyphoplan.intake.services import save_answers, submit
+    from kyphoplan.pathway.services import save_intake, submit_intake
 
-    save_answers(maria_case, MARIA_INTAKE, acting_user=None, ip="127.0.0.1", now=NOW)
-    submit(maria_case, acting_user=None, ip="127.0.0.1", now=NOW)
+    save_intake(maria_case, MARIA_INTAKE, acting_user=None, ip="127.0.0.1", now=NOW)
+    submit_intake(maria_case, acting_user=None, ip="127.0.0.1", now=NOW)
     maria_case.refresh_from_db()
     return maria_case

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from kyphoplan.booking.services import book
 from kyphoplan.cases.models import Channel, LinkPurpose
 from kyphoplan.cases.services import issue_link
-from kyphoplan.plans.services import latest, sign
-from tests.pathway.fixtures import future_monday
+from kyphoplan.pathway.services import book
+from kyphoplan.plans.services import latest
+from tests.pathway.fixtures import future_monday, sign_all
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = Path(__file__).resolve().parents[2] / "var/node/node_modules/axe-core/axe.min.js"
@@ -47,7 +47,7 @@ def test_it_has_no_serious_accessibility_problems_on_patient_pages(
     page.get_by_label("Medicine 1").fill("Plavix 75 mg once daily")
     page.get_by_role("button", name="Send my answers").click()
     problems["thanks"] = _violations(page)
-    sign(nora, latest(maria_case), ip=None, now=now)
+    sign_all(nora, latest(maria_case), now)
     book(sam, maria_case, room=rooms["room1"], start=start, ip=None, now=now)
     _, plan_token = issue_link(sam, maria_case, purpose=LinkPurpose.PLAN, channel=Channel.SHOWN, ip=None,
                                now=now, expires_at=start)

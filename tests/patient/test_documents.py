@@ -7,11 +7,11 @@ import icalendar
 import pytest
 from pypdf import PdfReader
 
-from kyphoplan.booking.services import book
+from kyphoplan.pathway.services import add_override, book
 from kyphoplan.plans.models import OverlayKind, PlanVersion, Reason
-from kyphoplan.plans.services import add_overlay, facts_for, sign
+from kyphoplan.plans.services import facts_for
 from kyphoplan.reminders.models import Reminder
-from tests.pathway.fixtures import LA
+from tests.pathway.fixtures import LA, sign_all
 
 # Across the end of daylight saving (1 November 2026): the last dose is on PDT, the procedure on PST.
 START = datetime(2026, 11, 3, 8, 0, tzinfo=LA)
@@ -51,9 +51,9 @@ def signed_and_booked(maria_case, nora, sam, rooms):
     now = datetime(2026, 10, 20, 10, 0, tzinfo=LA)
     v = PlanVersion.objects.create(case=maria_case, number=1, created_at=now, reason=Reason.INTAKE,
                                    facts=facts_for(maria_case, now), plan=PLAN, ruleset_version="t")
-    add_overlay(nora, v, kind=OverlayKind.ADD, action_index=None, text="Bring your glasses.",
-                due=datetime(2026, 11, 3, 6, 30, tzinfo=LA), reason="low vision", ip=None, now=now)
-    sign(nora, v, ip=None, now=now)
+    add_override(nora, v, kind=OverlayKind.ADD, texts={"es": "Bring your glasses."},
+                 due=datetime(2026, 11, 3, 6, 30, tzinfo=LA), reason="low vision", ip=None, now=now)
+    sign_all(nora, v, now)
     book(sam, maria_case, room=rooms["room1"], start=START, ip=None, now=now)
     return maria_case
 

@@ -1,8 +1,19 @@
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from kyphoplan.plans.diff import diff_plans
-from kyphoplan.plans.effective import Overlay, effective_lines, patient_lines
+from kyphoplan.plans.effective import (
+    MedicineInstruction,
+    Overlay,
+    Target,
+    effective_lines,
+    find_target,
+    has_target,
+    medicines,
+    patient_lines,
+)
 from kyphoplan.plans.facts_builder import (
     INSULIN_LINE,
     UNSURE_SUFFIX,
@@ -81,13 +92,52 @@ def test_it_shows_what_changed_when_the_date_moves():
 def test_it_applies_clinician_overlays_without_touching_the_engine_output():
     plan = _plan("2026-12-14T08:00:00-08:00", "2026-12-08")
     overlays = [
-        Overlay("change", 0, "Take your last Plavix on Monday night.", None, "patient takes it at night", "nora"),
-        Overlay("add", None, "Bring your glasses.", None, "poor vision", "nora"),
-        Overlay("remove", 1, "", None, "already has list", "rita"),
+        Overlay("replace", Target("stop-medication", "clopidogrel"), {"es": "Tome su último Plavix el lunes."},
+                None, "patient takes it at night", "nora"),
+        Overlay("add", None, {"es": "Traiga sus lentes."}, None, "poor vision", "nora"),
+        Overlay("remove", Target("bring-medication-list"), {}, None, "already has list", "rita"),
     ]
     lines = effective_lines(plan, overlays, "es")
-    assert [ln.text for ln in lines] == ["Take your last Plavix on Monday night.", "labs", "Bring your glasses."]
+    assert [ln.text for ln in lines] == ["Tome su último Plavix el lunes.", "labs", "Traiga sus lentes."]
     assert lines[0].edited and lines[0].reason == "patient takes it at night"
-    assert [ln.code for ln in patient_lines(lines)] == ["stop-medication", "clinician-instruction"]
+    # A replaced line is the clinician's now: no channel reads it as the engine's "stop".
+    assert lines[0].code == "clinician-instruction" and lines[0].replaces == "stop-medication"
+    assert lines[0].last_dose_date == date(2026, 12, 8) and lines[0].drug == "clopidogrel"
+    assert [ln.code for ln in patient_lines(lines)] == ["clinician-instruction", "clinician-instruction"]
     assert plan["actions"][0]["text"] == "Last dose"
     assert effective_lines(plan, [], "es")[0].text == "Última dosis"
+
+
+def test_it_names_a_line_by_code_drug_and_occurrence_so_it_survives_a_replan():
+    old = _plan("2026-12-14T08:00:00-08:00", "2026-12-08")
+    new = _plan("2026-12-16T08:00:00-08:00", "2026-12-10")
+    target = find_target(old, "stop-medication", "clopidogrel", None)
+    assert target == Target("stop-medication", "clopidogrel", 0) and has_target(new, target)
+    twice = {**old, "actions": [*old["actions"], {**old["actions"][0], "due": "2026-12-09T22:00:00-08:00"}]}
+    with pytest.raises(ValueError, match="occurrence"):
+        find_target(twice, "stop-medication", "clopidogrel", None)
+    assert find_target(twice, "stop-medication", "clopidogrel", 1).occurrence == 1
+    with pytest.raises(ValueError, match="no line"):
+        find_target(old, "stop-medication", "apixaban", None)
+    with pytest.raises(ValueError, match="no line"):
+        effective_lines(old, [Overlay("remove", Target("stop-medication", "apixaban"))], "en")
+
+
+def test_it_reads_an_approval_request_as_the_decision_once_signed():
+    plan = _plan("2026-12-14T08:00:00-08:00", "2026-12-08")
+    plan["actions"][0]["decided_texts"] = {"en": "Your doctor approved: last dose", "es": "Aprobado: última dosis"}
+    draft, signed = effective_lines(plan, [], "en")[0], effective_lines(plan, [], "en", decided=True)[0]
+    assert draft.text == "Last dose" and draft.requires_review
+    assert signed.text == "Your doctor approved: last dose" and not signed.requires_review
+
+
+def test_it_gives_the_medicine_list_the_clinicians_words():
+    plan = _plan("2026-12-14T08:00:00-08:00", "2026-12-08")
+    plan["medications"] = [{"input": "Plavix 75 mg", "ingredients": ["clopidogrel"], "disposition": "stop"},
+                           {"input": "Tylenol", "ingredients": ["acetaminophen"], "disposition": "continue"}]
+    keep = [Overlay("replace", Target("stop-medication", "clopidogrel"), {"en": "Keep taking your Plavix."})]
+    meds = medicines(plan, effective_lines(plan, keep, "en"), keep, "en")
+    assert meds[0] == MedicineInstruction("Plavix 75 mg", "clopidogrel", "stop", "Keep taking your Plavix.")
+    assert meds[1] == MedicineInstruction("Tylenol", "acetaminophen", "continue", "")
+    gone = [Overlay("remove", Target("stop-medication", "clopidogrel"))]
+    assert medicines(plan, effective_lines(plan, gone, "en"), gone, "en")[0].disposition == "review"

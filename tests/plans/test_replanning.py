@@ -2,18 +2,16 @@
 
 from datetime import timedelta
 
-from kyphoplan.booking.services import book
-from kyphoplan.cases.services import set_labs
-from kyphoplan.intake.services import save_answers
+from kyphoplan.pathway.services import book, recompute, save_intake, set_labs
 from kyphoplan.patient.documents import patient_plan
-from kyphoplan.plans.services import changes_since_signed, latest, latest_signed, recompute_by_staff, sign
+from kyphoplan.plans.services import changes_since_signed, latest, latest_signed
 from kyphoplan.reminders.models import Reminder, ReminderStatus
-from tests.pathway.fixtures import MARIA_INTAKE, NOW, START
+from tests.pathway.fixtures import MARIA_INTAKE, NOW, START, sign_all
 
 
 def _signed_and_booked(case, nora, sam, rooms):
     v1 = latest(case)
-    sign(nora, v1, ip=None, now=NOW)
+    sign_all(nora, v1, NOW)
     book(sam, case, room=rooms["room1"], start=START, ip=None, now=NOW)
     case.refresh_from_db()
     return v1
@@ -49,7 +47,7 @@ def test_it_replans_a_rescheduled_procedure_and_waits_for_a_new_signature(maria_
     assert not Reminder.objects.filter(case=maria_submitted, status=ReminderStatus.SCHEDULED).exists()
     shown = patient_plan(maria_submitted)
     assert shown.version is None and shown.updating and shown.medicines == []
-    sign(nora, v2, ip=None, now=NOW)
+    sign_all(nora, v2, NOW)
     live = set(Reminder.objects.filter(case=maria_submitted, status=ReminderStatus.SCHEDULED)
                .values_list("key", flat=True))
     assert live and not live & old_keys
@@ -58,22 +56,20 @@ def test_it_replans_a_rescheduled_procedure_and_waits_for_a_new_signature(maria_
 
 def test_it_replans_when_medicines_or_labs_change_but_not_for_nothing(maria_submitted, nora, sam, rooms):
     _signed_and_booked(maria_submitted, nora, sam, rooms)
-    assert recompute_by_staff(nora, maria_submitted, now=NOW + timedelta(hours=1), ip=None) is None
+    assert recompute(nora, maria_submitted, now=NOW + timedelta(hours=1), ip=None) is None
     answers = {**MARIA_INTAKE, "medicines": [*MARIA_INTAKE["medicines"], {"text": "Eliquis 5 mg twice a day"}]}
-    save_answers(maria_submitted, answers, acting_user=nora, ip=None, now=NOW)
+    save_intake(maria_submitted, answers, acting_user=nora, ip=None, now=NOW)
     v2 = latest(maria_submitted)
     assert v2.number == 2
     assert not Reminder.objects.filter(case=maria_submitted, status=ReminderStatus.SCHEDULED).exists()
     assert ("added", "medication", "Eliquis 5 mg twice a day") in {
         (c.kind, c.what, c.key) for c in changes_since_signed(v2)}
-    set_labs(nora, maria_submitted, {"creatinine_clearance": 40.0}, ip=None, now=NOW)
-    assert recompute_by_staff(nora, maria_submitted, now=NOW, ip=None).number == 3
+    assert set_labs(nora, maria_submitted, {"creatinine_clearance": 40.0}, ip=None, now=NOW).version.number == 3
+    assert recompute(nora, maria_submitted, now=NOW, ip=None) is None
 
 
 def test_it_shows_the_clinician_what_the_intake_said_beyond_the_facts(maria_submitted, nora, verified, client):
-    from kyphoplan.intake.services import save_answers
-
-    save_answers(maria_submitted, {**MARIA_INTAKE, "kidney": "yes", "insulin": True}, acting_user=nora, ip=None,
+    save_intake(maria_submitted, {**MARIA_INTAKE, "kidney": "yes", "insulin": True}, acting_user=nora, ip=None,
                  now=NOW)
     verified(nora)
     page = client.get(f"/staff/cases/{maria_submitted.pk}/plan/").content.decode()

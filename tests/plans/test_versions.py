@@ -20,10 +20,10 @@ def version(maria_case):
 
 def test_it_records_a_clinician_change_as_an_overlay_with_a_reason(version, nora):
     with pytest.raises(ValueError, match="reason"):
-        services.add_overlay(nora, version, kind=OverlayKind.CHANGE, action_index=0, text="x", due=None,
-                             reason=" ", ip=None, now=NOW)
-    services.add_overlay(nora, version, kind=OverlayKind.CHANGE, action_index=0, text="Bring all your boxes.",
-                         due=None, reason="she forgets", ip=None, now=NOW)
+        services.add_override(nora, version, kind=OverlayKind.REPLACE, code="bring-medication-list",
+                              texts={"es": "x"}, reason=" ", ip=None, now=NOW)
+    services.add_override(nora, version, kind=OverlayKind.REPLACE, code="bring-medication-list",
+                          texts={"es": "Bring all your boxes."}, reason="she forgets", ip=None, now=NOW)
     lines = services.lines_for(version, "es")
     assert lines[0].text == "Bring all your boxes." and lines[0].by == "nora"
     version.refresh_from_db()
@@ -34,11 +34,11 @@ def test_it_lets_only_clinicians_edit_or_sign(version, sam):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.sign(sam, version, ip=None, now=NOW)
+        services.sign_version(sam, version, acknowledged=[], ip=None, now=NOW)
 
 
 def test_it_never_changes_a_signed_version(version, nora):
-    services.sign(nora, version, ip=None, now=NOW)
+    services.sign_version(nora, version, acknowledged=[], ip=None, now=NOW)
     assert version.signed and version.signed_by == nora
     version.plan = {"actions": []}
     with pytest.raises(ImmutableError):
@@ -48,14 +48,14 @@ def test_it_never_changes_a_signed_version(version, nora):
     with pytest.raises(ImmutableError):
         PlanVersion.objects.filter(pk=version.pk).update(plan={})
     with pytest.raises(ImmutableError):
-        services.add_overlay(nora, version, kind=OverlayKind.ADD, action_index=None, text="Extra", due=None,
-                             reason="r", ip=None, now=NOW)
+        services.add_override(nora, version, kind=OverlayKind.ADD, texts={"en": "Extra"}, reason="r", ip=None,
+                              now=NOW)
     with pytest.raises(ImmutableError):
-        services.sign(nora, version, ip=None, now=NOW)
+        services.sign_version(nora, version, acknowledged=[], ip=None, now=NOW)
 
 
 def test_it_has_the_database_refuse_to_change_a_signed_version(version, nora):
-    services.sign(nora, version, ip=None, now=NOW)
+    services.sign_version(nora, version, acknowledged=[], ip=None, now=NOW)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE plans_planversion SET plan = %s WHERE id = %s", ['{"actions": []}', version.pk])
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:

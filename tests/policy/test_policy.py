@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied
 
 from kyphoplan.audit.models import Action, AuditEvent
 from kyphoplan.cases.config import get_config
-from kyphoplan.plans.services import facts_for, latest, recompute_by_staff
+from kyphoplan.pathway.services import recompute
+from kyphoplan.plans.services import facts_for, latest
 from kyphoplan.policy.models import AppendOnlyError, ClinicalPolicy
 from kyphoplan.policy.services import change_policy, current_policy, current_values
 from tests.pathway.fixtures import NOW
@@ -42,7 +43,7 @@ def test_it_lets_alex_change_the_protocol_and_fasting_and_the_next_plan_carries_
     assert audit.detail["reason"] == "Anaesthesia adopted ASA fasting"
     assert current_policy() == ("asra-2018", {"fasting": "asa-2017-2023"})
 
-    v2 = recompute_by_staff(nora, maria_submitted, now=NOW + timedelta(hours=1), ip=None)
+    v2 = recompute(nora, maria_submitted, now=NOW + timedelta(hours=1), ip=None)
     assert v2 is not None and v2.number == v1.number + 1
     assert v2.facts["protocol"] == "asra-2018" and v2.facts["policies"] == {"fasting": "asa-2017-2023"}
     assert "asra-2018" in v2.ruleset_version

@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 
 from kyphoplan.api import errors
 from kyphoplan.api.auth import TokenAuth
-from kyphoplan.api.routers import bookings, callbacks, cases, intake, plans
+from kyphoplan.api.routers import bookings, callbacks, cases, intake, pathway, plans
 
 api = NinjaAPI(
     title="kyphoplan",
@@ -27,4 +27,5 @@ api.add_router("/plans", plans.router)
 api.add_router("/callbacks", callbacks.router)
 api.add_router("/cases", cases.router)
 api.add_router("/cases", intake.router)
+api.add_router("/cases", pathway.router)
 api.add_router("/bookings", bookings.router)

@@ -17,6 +17,12 @@ class Scope(models.TextChoices):
     INTAKE_IMPORT = "intake:import", "Import medicines and allergies from an EHR into a case's intake"
     INTAKE_READ = "intake:read", "Read a case's intake answers"
     BOOKINGS_READ = "bookings:read", "Read procedure bookings (room, bed, times)"
+    # The pathway over REST (plan-contract.md): the token's owner's role still decides.
+    CASES_WRITE = "cases:write", "Open cases and set their labs"
+    INTAKE_WRITE = "intake:write", "Replace a case's intake (re-plans)"
+    PLANS_READ = "plans:read", "Read a case's plan and what its patient is shown"
+    PLANS_WRITE = "plans:write", "Change a case's unsigned plan (overrides) or amend a signed one"
+    PLANS_SIGN = "plans:sign", "Sign a case's plan"
 
 
 class ApiToken(models.Model):

@@ -128,6 +128,8 @@ class ActionOut(Schema):
     requires_review: bool
     text: str
     texts: Texts
+    # The patient text once a clinician approved the line (texts that ask for approval only).
+    decided_texts: Texts | None = None
     rule: str
     source: str
     guideline: str

@@ -19,8 +19,6 @@ from kyphoplan.booking.models import Booking, BookingStatus, Resource, ResourceK
 from kyphoplan.booking.slots import BookingRuleError, check_working_hours, timeline
 from kyphoplan.cases import roles
 from kyphoplan.cases.models import Case
-from kyphoplan.cases.services import advance
-from kyphoplan.cases.workflow import CaseStatus
 
 OBJECT_TYPE = "booking"
 
@@ -44,7 +42,8 @@ def book(
     acting_user: Any, case: Case, *, room: Resource, start: datetime, overnight: bool = False,
     ip: str | None, now: datetime,
 ) -> Booking:
-    """Book (or move) the case's procedure. Moving recomputes the plan and the reminders."""
+    """Book (or move) the case's procedure: room, bed and slot claims. What follows from the
+    date (a re-plan, reminders, the case's status) is the pathway's (kyphoplan.pathway.book)."""
     roles.require(acting_user, roles.BOOK, ip=ip, what="book")
     if room.kind != ResourceKind.ROOM or not room.active:
         raise BookingRuleError("choose an open procedure room")
@@ -78,36 +77,14 @@ def book(
             record(acting_user, Action.CREATE, ip=ip, object_type=OBJECT_TYPE, object_id=booking.pk, at=now,
                    detail={"case": str(case.pk), "moved_from": previous.pk if previous else None,
                            "room": room.pk, "bed": bed.pk if bed else None})
-            _after_date_change(locked, actor=acting_user, ip=ip, now=now)
     except IntegrityError as exc:
         raise SlotTaken("that time is no longer free") from exc
     case.refresh_from_db()
     return booking
 
 
-def _after_date_change(case: Case, *, actor: Any, ip: str | None, now: datetime) -> None:
-    from kyphoplan.intake.models import IntakeStatus
-    from kyphoplan.plans.models import Reason
-    from kyphoplan.plans.services import latest, recompute
-    from kyphoplan.reminders.services import cancel_pending, schedule_for_case
-
-    intake = getattr(case, "intake", None)
-    if latest(case) is None and (intake is None or intake.status != IntakeStatus.SUBMITTED):
-        return  # nothing to plan yet
-    new_version = recompute(case, actor=actor, reason=Reason.BOOKING, now=now, ip=ip)
-    current = latest(case)
-    if new_version is None and current is not None and current.signed:
-        advance(case, CaseStatus.SCHEDULED, actor=actor, ip=ip, now=now, why="booked")
-        schedule_for_case(case, now=now)
-    else:
-        # The signed plan's dates no longer hold: nothing goes out until the new one is signed.
-        cancel_pending(case, now=now, why="new plan version to sign")
-
-
 def cancel_booking(acting_user: Any, booking: Booking, *, ip: str | None, now: datetime) -> None:
     roles.require(acting_user, roles.BOOK, ip=ip, what="cancel booking")
-    from kyphoplan.reminders.services import cancel_pending
-
     with transaction.atomic():
         locked = Booking.objects.select_for_update().get(pk=booking.pk)
         if locked.status != BookingStatus.ACTIVE:
@@ -117,7 +94,6 @@ def cancel_booking(acting_user: Any, booking: Booking, *, ip: str | None, now: d
         locked.save(update_fields=["status", "ended_at"])
         record(acting_user, Action.UPDATE, ip=ip, object_type=OBJECT_TYPE, object_id=booking.pk, at=now,
                detail={"cancelled": True})
-        cancel_pending(locked.case, now=now, why="booking cancelled")
     booking.refresh_from_db()
 
 

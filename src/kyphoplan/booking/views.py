@@ -16,6 +16,7 @@ from kyphoplan.booking.models import Booking, BookingStatus, Resource, ResourceK
 from kyphoplan.booking.slots import BookingRuleError, candidate_starts, procedure_minutes
 from kyphoplan.cases import access, roles
 from kyphoplan.cases.localtime import practice_time
+from kyphoplan.pathway import services as pathway
 from kyphoplan.plans.services import PlanNotReady
 from kyphoplan.staff.decorators import staff_required
 from kyphoplan.web.net import client_ip
@@ -50,8 +51,8 @@ def book(request: HttpRequest, case_id: str) -> HttpResponse:
             messages.error(request, "Choose a room and a start time.")
         else:
             try:
-                services.book(request.user, case, room=room, start=start, overnight="overnight" in request.POST,
-                              ip=ip, now=timezone.now())
+                pathway.book(request.user, case, room=room, start=start, overnight="overnight" in request.POST,
+                             ip=ip, now=timezone.now())
             except services.SlotTaken as exc:
                 messages.error(request, f"Not booked: {exc}. Choose another time.")
             except PlanNotReady as exc:
@@ -91,7 +92,7 @@ def cancel(request: HttpRequest, case_id: str) -> HttpResponse:
     booking = services.active_booking(case)
     if booking is not None:
         try:
-            services.cancel_booking(request.user, booking, ip=ip, now=timezone.now())
+            pathway.cancel_booking(request.user, booking, ip=ip, now=timezone.now())
             messages.success(request, "The booking is cancelled; its reminders will not go out.")
         except BookingRuleError as exc:
             messages.error(request, str(exc))

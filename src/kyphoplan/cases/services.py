@@ -151,10 +151,6 @@ def change_status(
         locked.save(update_fields=["status", "cancel_reason", "updated_at"])
         record(acting_user, Action.UPDATE, ip=ip, object_type=OBJECT_TYPE, object_id=case.pk, at=now,
                detail={"status": [before, new_status], "cancel_reason": cancel_reason})
-    if new_status == CaseStatus.CANCELLED:
-        from kyphoplan.reminders.services import cancel_pending
-
-        cancel_pending(case, now=now, why="case cancelled")
     case.refresh_from_db()
 
 
@@ -176,7 +172,8 @@ def issue_link(
     expires_at: datetime | None = None,
 ) -> tuple[PatientLink, str]:
     """A new link for the patient; earlier links for the same purpose stop working.
-    Returns the link and the token, which exists only in memory and in the message."""
+    Returns the link and the token, which exists only in memory and in the message (sending
+    it is the pathway's: kyphoplan.pathway.send_link)."""
     roles.require(acting_user, roles.WORK_CASES | roles.REVIEW_PLANS, ip=ip, what="patient link")
     token = new_token()
     expires = expires_at or now + get_config().intake_link_lifetime
@@ -189,10 +186,6 @@ def issue_link(
                detail={"case": str(case.pk), "purpose": purpose, "channel": channel})
         if purpose == LinkPurpose.INTAKE:
             advance(case, CaseStatus.INTAKE, actor=acting_user, ip=ip, now=now, why="intake link sent")
-        if channel in (Channel.EMAIL, Channel.SMS):
-            from kyphoplan.reminders.services import send_link
-
-            send_link(case, link, token, channel=channel, now=now)
     return link, token
 
 

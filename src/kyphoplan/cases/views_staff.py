@@ -8,15 +8,20 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kyphoplan.booking.services import active_booking
 from kyphoplan.callbacks import access as callback_access
 from kyphoplan.cases import access, roles, services
 from kyphoplan.cases.forms import CaseForm, LabsForm, StatusForm, initial_for
 from kyphoplan.cases.localtime import practice_time
 from kyphoplan.cases.models import Channel, LinkPurpose
 from kyphoplan.cases.workflow import CaseStatus, CaseWorkflowError, allowed_next
+from kyphoplan.pathway import services as pathway
+from kyphoplan.plans.services import latest, latest_signed
+from kyphoplan.reminders.services import settle, status_summary
 from kyphoplan.staff.decorators import staff_required
 from kyphoplan.web.net import client_ip
 from kyphoplan.web.practice import get_practice
@@ -67,10 +72,6 @@ def from_callback(request: HttpRequest, request_id: str) -> HttpResponse:
 @staff_required()
 @practice_time
 def detail(request: HttpRequest, case_id: str) -> HttpResponse:
-    from kyphoplan.booking.services import active_booking
-    from kyphoplan.plans.services import latest, latest_signed
-    from kyphoplan.reminders.services import status_summary
-
     case = access.access_case(request.user, case_id, ip=client_ip(request))
     allowed = [(s.value, s.label) for s in allowed_next(CaseStatus(case.status))]
     return render(request, "cases/detail.html", {
@@ -116,30 +117,18 @@ def edit(request: HttpRequest, case_id: str) -> HttpResponse:
     zone = get_practice().hours.zone
     form = CaseForm(request.POST or None, zone=zone, initial=initial_for(case, zone))
     if request.method == "POST" and form.is_valid():
-        changed = services.update_case(request.user, case, form.details(), ip=ip, now=timezone.now())
-        _replan_quietly(request, case)
+        changed, outcome = pathway.update_case(request.user, case, form.details(), ip=ip, now=timezone.now())
+        _tell_plan(request, outcome)
         messages.success(request, "Saved." if changed else "Nothing changed.")
         return redirect("cases:detail", case_id=case.pk)
     return render(request, "cases/edit.html", {"case": case, "form": form})
 
 
-def _replan_quietly(request: HttpRequest, case: object) -> None:
-    """After a change of levels, sedation or provisional date, a plan that exists is redone."""
-    from kyphoplan.plans.models import Reason
-    from kyphoplan.plans.services import PlanNotReady, latest, recompute
-
-    if latest(case) is None:  # type: ignore[arg-type]
-        return
-    try:
-        v = recompute(case, actor=request.user, reason=Reason.CHANGE, now=timezone.now(), ip=client_ip(request))  # type: ignore[arg-type]
-    except PlanNotReady as exc:
-        messages.error(request, f"The plan could not be redone: {exc}")
-        return
-    if v is not None:
-        from kyphoplan.reminders.services import cancel_pending
-
-        cancel_pending(case, now=timezone.now(), why="new plan version to sign")  # type: ignore[arg-type]
-        messages.info(request, f"Plan version {v.number} was made and needs a signature.")
+def _tell_plan(request: HttpRequest, outcome: pathway.Outcome) -> None:
+    if outcome.not_ready:
+        messages.error(request, f"The plan could not be redone: {outcome.not_ready}")
+    elif outcome.version is not None:
+        messages.info(request, f"Plan version {outcome.version.number} was made and needs a signature.")
 
 
 @require_POST
@@ -154,7 +143,7 @@ def set_status(request: HttpRequest, case_id: str) -> HttpResponse:
         messages.error(request, "Choose a status this case can move to.")
     else:
         try:
-            services.change_status(request.user, case, new_status=CaseStatus(form.cleaned_data["new_status"]),
+            pathway.change_status(request.user, case, new_status=CaseStatus(form.cleaned_data["new_status"]),
                                    cancel_reason=form.cleaned_data["cancel_reason"], ip=ip, now=timezone.now())
             messages.success(request, f"Status is now {case.get_status_display()}.")
         except CaseWorkflowError as exc:
@@ -172,8 +161,7 @@ def set_labs(request: HttpRequest, case_id: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Lab values must be numbers.")
     else:
-        services.set_labs(request.user, case, form.labs(), ip=ip, now=timezone.now())
-        _replan_quietly(request, case)
+        _tell_plan(request, pathway.set_labs(request.user, case, form.labs(), ip=ip, now=timezone.now()))
         messages.success(request, "Labs saved.")
     return redirect("cases:detail", case_id=case.pk)
 
@@ -182,8 +170,6 @@ def set_labs(request: HttpRequest, case_id: str) -> HttpResponse:
 @staff_required()
 @practice_time
 def issue_link(request: HttpRequest, case_id: str) -> HttpResponse:
-    from kyphoplan.plans.services import latest_signed
-
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="link")
     try:
@@ -194,24 +180,19 @@ def issue_link(request: HttpRequest, case_id: str) -> HttpResponse:
         return redirect("cases:detail", case_id=case.pk)
     expires = None
     if purpose == LinkPurpose.PLAN:
-        from kyphoplan.booking.services import active_booking
-
         booking = active_booking(case)
         if booking is None or latest_signed(case) is None:
             messages.error(request, "The plan link needs a signed plan and a booking.")
             return redirect("cases:detail", case_id=case.pk)
         expires = services.plan_link_expiry(booking.start)
     try:
-        _, token = services.issue_link(request.user, case, purpose=purpose, channel=channel, ip=ip,
-                                       now=timezone.now(), expires_at=expires)
+        _, token = pathway.send_link(request.user, case, purpose=purpose, channel=channel, ip=ip,
+                                     now=timezone.now(), expires_at=expires)
     except ValueError as exc:
         messages.error(request, str(exc).capitalize() + ".")
         return redirect("cases:detail", case_id=case.pk)
     if channel == Channel.SHOWN:
         # Shown once, on this page only, for a coordinator to pass on; it is not stored.
-        from django.urls import reverse
-        from django.utils import translation
-
         with translation.override(case.language):
             name = "patient_links:intake" if purpose == LinkPurpose.INTAKE else "patient_links:plan"
             url = request.build_absolute_uri(reverse(name, kwargs={"token": token}))
@@ -236,8 +217,6 @@ def revoke_link(request: HttpRequest, case_id: str, link_id: int) -> HttpRespons
 @staff_required()
 @practice_time
 def settle_reminder(request: HttpRequest, case_id: str, reminder_id: int) -> HttpResponse:
-    from kyphoplan.reminders.services import settle
-
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="settle reminder")
     reminder = case.reminders.get(pk=reminder_id)

@@ -66,6 +66,8 @@ def _action(action: Action, spanish: bool) -> dict[str, Any]:
     body["requires_review"] = action.requires_review
     body["text"] = text.es if spanish else text.en
     body["texts"] = {"en": text.en, "es": text.es}
+    if text.decided is not None:
+        body["decided_texts"] = {"en": text.decided.en, "es": text.decided.es}
     body["rule"] = action.rule
     body["source"] = action.source
     body["guideline"] = action.guideline

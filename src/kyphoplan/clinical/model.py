@@ -136,6 +136,9 @@ class LocalText:
 
     en: str
     es: str
+    # The same instruction once a clinician has approved it, for texts that ask for approval
+    # ("Only if your radiologist approves: ..."): after signing, the patient reads the decision.
+    decided: LocalText | None = None
 
     def get(self, language: Language) -> str:
         return self.es if language is Language.ES else self.en

@@ -148,8 +148,20 @@ def _date_texts(day: date) -> tuple[str, str]:
     return format_date(day, Language.EN), format_date(day, Language.ES)
 
 
+DECIDED = ".decided"
+
+
 def say(key: str, **params: Param) -> LocalText:
-    """The message `key` in every language, with `params` filled in."""
+    """The message `key` in every language, with `params` filled in. A text that asks for a
+    clinician's approval has a sibling `<key>.decided`: the same instruction once approved."""
+    text = _say(key, params)
+    if key + DECIDED in _pairs():
+        decided = _say(key + DECIDED, params)
+        return LocalText(text.en, text.es, decided=decided)
+    return text
+
+
+def _say(key: str, params: dict[str, Param]) -> LocalText:
     templates = _pairs().get(key)
     if templates is None:
         raise WordingError(f"no text {key!r} in every language")

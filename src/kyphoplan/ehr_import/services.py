@@ -20,7 +20,8 @@ from kyphoplan.cases.models import Case
 from kyphoplan.ehr_import.client import FhirServer
 from kyphoplan.ehr_import.fetch import fetch_patient_lines
 from kyphoplan.fhir.inbound import Skipped
-from kyphoplan.intake.services import intake_for, save_answers
+from kyphoplan.intake.services import intake_for
+from kyphoplan.pathway.services import save_intake
 
 
 class ServerNotAllowed(ValueError):
@@ -62,8 +63,8 @@ def import_into_intake(
             allergies.append({"substance": line.substance, "reaction": line.reaction, "source": line.source})
             have_allergies.add(line.substance.casefold())
     added = len(medicines) - before[0], len(allergies) - before[1]
-    save_answers(case, {**data, "medicines": medicines, "allergies": allergies}, acting_user=acting_user,
-                 ip=ip, now=now)
+    save_intake(case, {**data, "medicines": medicines, "allergies": allergies}, acting_user=acting_user,
+                ip=ip, now=now)
     record(acting_user, Action.UPDATE, ip=ip, object_type="case", object_id=case.pk, at=now,
            detail={"ehr_import": base_url, "medicines": added[0], "allergies": added[1],
                    "skipped": len(fetched.skipped)})

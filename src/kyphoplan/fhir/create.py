@@ -23,7 +23,9 @@ from kyphoplan.fhir.http import base_url, outcome, respond
 from kyphoplan.fhir.pathway import BUILDERS
 from kyphoplan.fhir.questionnaire import ResponseError, answers_from_response
 from kyphoplan.fhir.validate import FhirInvalid, emit
-from kyphoplan.intake.services import IntakeClosed, save_answers, submit
+from kyphoplan.intake.models import Intake
+from kyphoplan.intake.services import IntakeClosed
+from kyphoplan.pathway.services import save_intake, submit_intake
 from kyphoplan.web.net import client_ip
 
 
@@ -51,9 +53,10 @@ def create_questionnaire_response(caller: Caller, request: HttpRequest) -> HttpR
         return outcome(422, "invalid", "subject: must reference a known Patient (a case)")
     now = timezone.now()
     try:
-        intake = save_answers(case, data, acting_user=caller.user, ip=ip, now=now)
+        save_intake(case, data, acting_user=caller.user, ip=ip, now=now)
         if resource["status"] == "completed":
-            submit(case, acting_user=caller.user, ip=ip, now=now)
+            submit_intake(case, acting_user=caller.user, ip=ip, now=now)
+        intake = Intake.objects.get(case=case)
     except IntakeClosed:
         return outcome(409, "conflict", "this intake was already submitted")
     created = next(r for r in BUILDERS["QuestionnaireResponse"](case) if r["id"] == str(intake.pk))

@@ -13,7 +13,6 @@ from kyphoplan.cases.models import Case
 from kyphoplan.cases.services import advance
 from kyphoplan.cases.workflow import CaseStatus
 from kyphoplan.intake.models import Intake, IntakeStatus
-from kyphoplan.plans.models import PlanVersion, Reason
 
 OBJECT_TYPE = "intake"
 
@@ -30,8 +29,8 @@ def intake_for(case: Case, now: datetime) -> Intake:
 def save_answers(
     case: Case, data: dict[str, Any], *, acting_user: Any, ip: str | None, now: datetime,
 ) -> Intake:
-    """Save as they go. A patient cannot change a submitted intake; staff can, and a staff
-    change to a submitted intake makes a new plan version if the facts changed."""
+    """Save as they go. A patient cannot change a submitted intake; staff can (through
+    kyphoplan.pathway.save_intake, which re-plans when the facts changed)."""
     with transaction.atomic():
         intake = intake_for(case, now)
         intake = Intake.objects.select_for_update().get(pk=intake.pk)
@@ -46,31 +45,21 @@ def save_answers(
         intake.save()
         record(acting_user, Action.UPDATE, ip=ip, object_type=OBJECT_TYPE, object_id=intake.pk, at=now,
                username="patient" if acting_user is None else "", detail={"case": str(case.pk), "fields": changed})
-        if intake.status == IntakeStatus.SUBMITTED and acting_user is not None:
-            _replan(case, actor=acting_user, ip=ip, now=now)
     return intake
 
 
-def submit(case: Case, *, acting_user: Any, ip: str | None, now: datetime) -> PlanVersion | None:
-    """Close the intake, move the case to review and run the engine (if it has a date)."""
+def submit(case: Case, *, acting_user: Any, ip: str | None, now: datetime) -> bool:
+    """Close the intake and move the case to review. False if it was already submitted (by
+    staff: nothing to do). The plan follows in kyphoplan.pathway.submit_intake."""
     with transaction.atomic():
         intake = Intake.objects.select_for_update().get(case=case)
         if intake.status == IntakeStatus.SUBMITTED:
             if acting_user is None:
                 raise IntakeClosed
-            return None
+            return False
         intake.status, intake.submitted_at, intake.updated_at = IntakeStatus.SUBMITTED, now, now
         intake.save()
         record(acting_user, Action.UPDATE, ip=ip, object_type=OBJECT_TYPE, object_id=intake.pk, at=now,
                username="patient" if acting_user is None else "", detail={"submitted": True})
         advance(case, CaseStatus.REVIEW, actor=acting_user, ip=ip, now=now, why="intake submitted")
-        return _replan(case, actor=acting_user, ip=ip, now=now)
-
-
-def _replan(case: Case, *, actor: Any, ip: str | None, now: datetime) -> PlanVersion | None:
-    from kyphoplan.plans.services import PlanNotReady, recompute
-
-    try:
-        return recompute(case, actor=actor, reason=Reason.INTAKE, now=now, ip=ip)
-    except PlanNotReady:
-        return None  # no date yet: the plan is made when the procedure is booked
+    return True

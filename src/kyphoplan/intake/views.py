@@ -22,7 +22,8 @@ from kyphoplan.cases.localtime import practice_time
 from kyphoplan.cases.models import Case, LinkPurpose
 from kyphoplan.intake.forms import IntakeForm, initial_from, rows_from_post
 from kyphoplan.intake.models import IntakeStatus
-from kyphoplan.intake.services import IntakeClosed, intake_for, save_answers, submit
+from kyphoplan.intake.services import IntakeClosed, intake_for
+from kyphoplan.pathway.services import save_intake, submit_intake
 from kyphoplan.staff.decorators import staff_required
 from kyphoplan.web.net import client_ip
 
@@ -54,15 +55,15 @@ def _form_page(request: HttpRequest, case: Case, *, acting_user: Any, template: 
             if not form.is_valid():
                 return no_store(HttpResponse(status=400))
             try:
-                save_answers(case, form.to_data(), acting_user=acting_user, ip=ip, now=now)
+                save_intake(case, form.to_data(), acting_user=acting_user, ip=ip, now=now)
             except IntakeClosed:
                 return no_store(HttpResponse(status=409))
             return no_store(HttpResponse(status=204))
         if form.is_valid():
             try:
-                save_answers(case, form.to_data(), acting_user=acting_user, ip=ip, now=now)
+                save_intake(case, form.to_data(), acting_user=acting_user, ip=ip, now=now)
                 if "submit" in request.POST:
-                    submit(case, acting_user=acting_user, ip=ip, now=now)
+                    submit_intake(case, acting_user=acting_user, ip=ip, now=now)
                     return redirect(done_url)
             except IntakeClosed:
                 return redirect("patient_links:intake_thanks")

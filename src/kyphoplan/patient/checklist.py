@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
@@ -13,7 +12,8 @@ from django.utils.translation import gettext_noop
 
 from kyphoplan.clinical.model import Language
 from kyphoplan.clinical.wording import format_clock, format_date
-from kyphoplan.plans.effective import Line
+from kyphoplan.plans.effective import Line, MedicineInstruction
+from kyphoplan.reminders.services import drug_name
 
 LAST_DOSE_CLOCK = time(9, 0)
 
@@ -25,6 +25,7 @@ class Item:
     text: str
     code: str
     summary: str
+    drug: str | None = None
 
 
 @dataclass
@@ -47,9 +48,9 @@ def _lang(code: str) -> Language:
     return Language.ES if code == "es" else Language.EN
 
 
-def summary(line: Line) -> str:
-    """A short title for calendars and reminders."""
-    drug = line.drug or ""
+def summary(line: Line, language: str = "en") -> str:
+    """A short title for calendars and reminders, drug names in the patient's language."""
+    drug = drug_name(line.drug or "", language)
     titles = {
         "stop-medication": _("Last day of %(drug)s") % {"drug": drug},
         "resume-medication": _("Restart %(drug)s") % {"drug": drug},
@@ -67,8 +68,9 @@ def summary(line: Line) -> str:
 
 
 def moment_of(line: Line, zone: ZoneInfo) -> datetime | None:
-    """When the patient acts: a last dose is a whole day, shown in the morning."""
-    if line.code == "stop-medication" and line.last_dose_date is not None:
+    """When the patient acts: a last dose is a whole day, shown in the morning (also when a
+    clinician replaced the line's words but not its date)."""
+    if line.last_dose_date is not None:
         return datetime.combine(line.last_dose_date, LAST_DOSE_CLOCK, tzinfo=zone)
     return line.due.astimezone(zone) if line.due is not None else None
 
@@ -79,17 +81,19 @@ def checklist(lines: list[Line], visit: Visit | None, *, language: str, zone: Zo
     days: dict[date, Day] = {}
     undated: list[Item] = []
 
-    def add(at: datetime | None, text: str, code: str, title: str, whole_day: bool = False) -> None:
+    def add(at: datetime | None, text: str, code: str, title: str, whole_day: bool = False,
+            drug: str | None = None) -> None:
         if at is None:
-            undated.append(Item(None, "", text, code, title))
+            undated.append(Item(None, "", text, code, title, drug))
             return
         d = days.setdefault(at.date(), Day(at.date(), format_date(at.date(), lang)))
-        d.items.append(Item(at, "" if whole_day else format_clock(at, lang), text, code, title))
+        d.items.append(Item(at, "" if whole_day else format_clock(at, lang), text, code, title, drug))
 
     for ln in lines:
         if ln.audience != "patient":
             continue
-        add(moment_of(ln, zone), ln.text, ln.code, summary(ln), whole_day=ln.code == "stop-medication")
+        add(moment_of(ln, zone), ln.text, ln.code, summary(ln, language), whole_day=ln.last_dose_date is not None,
+            drug=ln.drug)
     if visit is not None:
         a = visit.arrive.astimezone(zone)
         add(a, _("Arrive at %(address)s. Bring your medicine list and the adult who will take you home.")
@@ -112,12 +116,13 @@ DISPOSITION_WORDS = {
 }
 
 
-def medicine_list(plan: dict[str, Any]) -> list[tuple[str, str]]:
-    """The patient's own medicine lines and what to do with each, to bring on the day."""
+def medicine_list(medicines: list[MedicineInstruction]) -> list[tuple[str, str]]:
+    """The patient's own medicine lines and what to do with each, to bring on the day: the
+    clinician's words where they changed the medicine's lines, else the plan's."""
     out = []
-    for med in plan.get("medications", []):
-        words = DISPOSITION_WORDS.get(med.get("disposition", "review"), DISPOSITION_WORDS["review"])
-        out.append((med["input"], _(words)))
+    for med in medicines:
+        words = DISPOSITION_WORDS.get(med.disposition, DISPOSITION_WORDS["review"])
+        out.append((med.input, med.clinician_text or _(words)))
     return out
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +14,7 @@ from kyphoplan.cases.models import Case
 from kyphoplan.patient.checklist import Day, Item, Visit, checklist, medicine_list
 from kyphoplan.patient.ics import calendar
 from kyphoplan.plans.models import PlanVersion
-from kyphoplan.plans.services import latest, latest_signed, lines_for
+from kyphoplan.plans.services import latest, latest_signed, lines_for, medicines_for
 from kyphoplan.web.practice import get_practice
 
 
@@ -25,8 +25,9 @@ class PatientPlan:
     updating: bool  # a newer version waits for a clinician's signature
     days: list[Day]
     undated: list[Item]
-    medicines: list[tuple[str, str]]
+    medicines: list[tuple[str, str]]  # (the patient's line, what to do with it)
     visit: Visit | None
+    medicine_drugs: list[str] = field(default_factory=list)  # the ingredients of each line, "+"-joined
 
 
 def patient_plan(case: Case) -> PatientPlan:
@@ -47,8 +48,9 @@ def patient_plan(case: Case) -> PatientPlan:
             days, undated = checklist([], visit, language=case.language, zone=zone)
             return PatientPlan(case, None, signed is not None, days, undated, [], visit)
         days, undated = checklist(lines_for(current, case.language), visit, language=case.language, zone=zone)
-        meds = medicine_list(current.plan)
-    return PatientPlan(case, current, False, days, undated, meds, visit)
+        lines = medicines_for(current, case.language)
+        meds = medicine_list(lines)
+    return PatientPlan(case, current, False, days, undated, meds, visit, [m.drug for m in lines])
 
 
 def context(pp: PatientPlan) -> dict[str, Any]:

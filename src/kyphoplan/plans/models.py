@@ -23,6 +23,8 @@ class Reason(models.TextChoices):
     BOOKING = "booking", "Procedure booked or moved"
     CHANGE = "change", "Facts changed"
     RECOMPUTE = "recompute", "Recomputed by staff"
+    AMEND = "amend", "Amended by a clinician"
+    LABS = "labs", "Labs entered"
 
 
 class VersionQuerySet(models.QuerySet["PlanVersion"]):
@@ -50,6 +52,11 @@ class PlanVersion(models.Model):
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Why a clinician asked for this version (an amendment of a signed plan).
+    note = models.CharField(max_length=500, blank=True)
+    # Set with the signature, in the same UPDATE: every high flag (and every override that could
+    # not be carried) the signer acknowledged, each {"code", "drug", "note", "by"}.
+    acknowledged_flags = models.JSONField(default=list, blank=True)
 
     objects = VersionQuerySet.as_manager()
 
@@ -76,9 +83,10 @@ class PlanVersion(models.Model):
 
 
 class OverlayKind(models.TextChoices):
-    CHANGE = "change", "Changed a line"
+    REPLACE = "replace", "Replaced a line"
     REMOVE = "remove", "Removed a line"
     ADD = "add", "Added an instruction"
+    CHANGE = "change", "Replaced a line (older record)"  # rows written before "replace"
 
 
 class OverlayQuerySet(models.QuerySet["PlanOverlay"]):
@@ -90,10 +98,22 @@ class OverlayQuerySet(models.QuerySet["PlanOverlay"]):
 
 
 class PlanOverlay(models.Model):
+    """A clinician's override on one version: replace or remove the line named by its target
+    (code, drug, occurrence — stable across re-plans), or add a line. Carried to each new
+    version whose plan still has the target (`carried_from` names the original, whose
+    author and reason it keeps); one whose target is gone is kept with `applies` False, so
+    the clinician sees it instead of losing it."""
+
     version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="overlays")
     kind = models.CharField(max_length=8, choices=OverlayKind.choices)
-    action_index = models.PositiveIntegerField(null=True, blank=True)
-    text = models.CharField(max_length=1000, blank=True)
+    action_index = models.PositiveIntegerField(null=True, blank=True)  # older rows only
+    target_code = models.CharField(max_length=40, blank=True)
+    target_drug = models.CharField(max_length=100, blank=True)
+    target_occurrence = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(max_length=1000, blank=True)  # older rows only; new rows use texts
+    texts = models.JSONField(default=dict, blank=True)  # language → text
+    carried_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    applies = models.BooleanField(default=True)
     due = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(max_length=500)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -106,6 +126,10 @@ class PlanOverlay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.version}"
+
+    def shown_text(self) -> str:
+        """The clinician's words, for staff pages: any language they wrote it in."""
+        return next((t for t in (self.texts or {}).values() if t), self.text)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

@@ -1,4 +1,5 @@
-"""Plan review and sign-off for nurse coordinators and radiologists."""
+"""Plan review and sign-off for nurse coordinators and radiologists. Writes go through the
+pathway's verbs (kyphoplan.pathway), which keep reminders and status in step."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -16,6 +17,7 @@ from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
 from kyphoplan.cases import access, roles
 from kyphoplan.cases.localtime import practice_time
+from kyphoplan.pathway import services as pathway
 from kyphoplan.plans import services
 from kyphoplan.plans.models import ImmutableError, OverlayKind, PlanVersion
 from kyphoplan.staff.decorators import staff_required
@@ -23,16 +25,27 @@ from kyphoplan.web.net import client_ip
 from kyphoplan.web.practice import get_practice
 
 
-class OverlayForm(forms.Form):
-    kind = forms.ChoiceField(choices=OverlayKind.choices)
-    action_index = forms.IntegerField(required=False, min_value=0)
+class OverrideForm(forms.Form):
+    """One change, posted from the button beside the line it changes (or the add form)."""
+
+    kind = forms.ChoiceField(choices=[(k, k) for k in (OverlayKind.REPLACE, OverlayKind.REMOVE, OverlayKind.ADD)])
+    code = forms.CharField(max_length=40, required=False)
+    drug = forms.CharField(max_length=100, required=False)
+    occurrence = forms.IntegerField(required=False, min_value=0, max_value=100)
     text = forms.CharField(max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     due = forms.DateTimeField(required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     reason = forms.CharField(max_length=500)
 
 
+class AmendForm(forms.Form):
+    reason = forms.CharField(max_length=500, label="Why a new version")
+
+
 def _version(case: Any, number: int) -> PlanVersion:
-    return case.plan_versions.get(number=number)
+    version = case.plan_versions.filter(number=number).first()
+    if version is None:
+        raise Http404("no such plan version")
+    return version
 
 
 @require_GET
@@ -46,15 +59,19 @@ def review(request: HttpRequest, case_id: str) -> HttpResponse:
     version = next((v for v in versions if str(v.number) == number), versions[0] if versions else None)
     ctx: dict[str, Any] = {"case": case, "versions": versions, "version": version,
                            "can_review": roles.has_role(request.user, roles.REVIEW_PLANS),
-                           "overlay_form": OverlayForm(), "zone": get_practice().hours.zone}
+                           "amend_form": AmendForm(), "zone": get_practice().hours.zone}
     if version is not None:
         record(request.user, Action.VIEW, ip=ip, object_type=services.OBJECT_TYPE, object_id=version.pk)
+        lines = services.lines_for(version, case.language)
         ctx.update(
-            actions=list(enumerate(version.plan["actions"])),
-            lines=services.lines_for(version, case.language),
-            overlays=version.overlays.select_related("by"),
+            actions=version.plan["actions"],
+            lines=lines,
+            overrides=services.override_rows(version),
+            carried=services.carried_notes(version),
+            open_flags=[] if version.signed else services.open_high_flags(version),
             changes=services.changes_since_signed(version),
             is_latest=version.pk == versions[0].pk,
+            language_label=case.get_language_display(),
         )
     intake = case.intake if hasattr(case, "intake") else None
     ctx["intake_notes"] = intake_notes(intake.data if intake else {})
@@ -84,7 +101,7 @@ def add_overlay(request: HttpRequest, case_id: str, number: int) -> HttpResponse
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="plan edit")
     version = _version(case, number)
-    form = OverlayForm(request.POST)
+    form = OverrideForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Every change needs a reason.")
     else:
@@ -92,9 +109,12 @@ def add_overlay(request: HttpRequest, case_id: str, number: int) -> HttpResponse
         due: datetime | None = c["due"]
         if due is not None:
             due = due.replace(tzinfo=get_practice().hours.zone)
+        # The console writes in the patient's language: that is the text the patient reads.
+        texts = {case.language: c["text"]} if c["text"] else {}
         try:
-            services.add_overlay(request.user, version, kind=OverlayKind(c["kind"]), action_index=c["action_index"],
-                                 text=c["text"], due=due, reason=c["reason"], ip=ip, now=timezone.now())
+            pathway.add_override(request.user, version, kind=OverlayKind(c["kind"]), code=c["code"],
+                                 drug=c["drug"] or None, occurrence=c["occurrence"], texts=texts, due=due,
+                                 reason=c["reason"], ip=ip, now=timezone.now())
             messages.success(request, "Change saved on this version.")
         except (ValueError, ImmutableError) as exc:
             messages.error(request, str(exc).capitalize() + ".")
@@ -107,12 +127,38 @@ def add_overlay(request: HttpRequest, case_id: str, number: int) -> HttpResponse
 def sign(request: HttpRequest, case_id: str, number: int) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="plan sign")
+    version = _version(case, number)
+    acks = []
+    for i, flag in enumerate(services.open_high_flags(version)):
+        if request.POST.get(f"ack-{i}") == "yes":
+            acks.append(services.Acknowledgement(flag["code"], flag["drug"], request.POST.get(f"note-{i}", "")[:500]))
     try:
-        services.sign(request.user, _version(case, number), ip=ip, now=timezone.now())
+        pathway.sign(request.user, version, acknowledged=acks, ip=ip, now=timezone.now())
         messages.success(request, f"Version {number} is signed. It can no longer change.")
+    except services.FlagsNotAcknowledged as exc:
+        messages.error(request, f"Not signed: tick each high flag to show you have read it ({len(exc.left)} left).")
     except ImmutableError as exc:
         messages.error(request, str(exc).capitalize() + ".")
     return redirect(f"/staff/cases/{case.pk}/plan/?v={number}")
+
+
+@require_POST
+@staff_required()
+@practice_time
+def amend(request: HttpRequest, case_id: str) -> HttpResponse:
+    ip = client_ip(request)
+    case = access.access_case(request.user, case_id, ip=ip, what="plan amend")
+    form = AmendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the signed plan needs a new version.")
+        return redirect("plans:review", case_id=case.pk)
+    try:
+        version = pathway.amend(request.user, case, reason=form.cleaned_data["reason"], ip=ip, now=timezone.now())
+    except (ValueError, ImmutableError) as exc:
+        messages.error(request, str(exc).capitalize() + ".")
+        return redirect("plans:review", case_id=case.pk)
+    messages.success(request, f"Version {version.number} made from the signed plan. Change it, then sign it.")
+    return redirect("plans:review", case_id=case.pk)
 
 
 @require_POST
@@ -122,15 +168,13 @@ def recompute(request: HttpRequest, case_id: str) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="plan recompute")
     try:
-        version = services.recompute_by_staff(request.user, case, now=timezone.now(), ip=ip)
+        version = pathway.recompute(request.user, case, now=timezone.now(), ip=ip)
     except services.PlanNotReady as exc:
         messages.error(request, f"No plan yet: {exc}.")
         return redirect("cases:detail", case_id=case.pk)
     if version is None:
-        messages.info(request, "Nothing that matters has changed: the plan stays as it is.")
+        messages.info(request, "Nothing that matters has changed: the plan stays as it is. "
+                               "To change a signed plan anyway, amend it below.")
     else:
-        from kyphoplan.reminders.services import cancel_pending
-
-        cancel_pending(case, now=timezone.now(), why="new plan version to sign")
         messages.success(request, f"Version {version.number} made. Review and sign it.")
     return redirect("plans:review", case_id=case.pk)

@@ -19,14 +19,14 @@ def _lang(code: str) -> Language:
 
 def render(
     kind: str, *, language: str, drug: str, event_at: datetime, procedure_at: datetime, practice_name: str,
-    practice_phone: str, practice_address: str, url: str = "", link_days: int = 0,
+    practice_phone: str, practice_address: str, url: str = "", link_days: int = 0, note: str = "",
 ) -> tuple[str, str]:
     """(subject, body) for one message."""
     lang = _lang(language)
     params = {
         "day": format_date(event_at.date(), lang), "moment": format_moment(event_at, lang), "drug": drug,
         "procedure": format_moment(procedure_at, lang), "phone": practice_phone, "address": practice_address,
-        "practice": practice_name, "url": url, "days": link_days,
+        "practice": practice_name, "url": url, "days": link_days, "note": note,
     }
     with translation.override(language):
         if kind == Kind.CONSULT:
@@ -46,6 +46,9 @@ def render(
             subject = _("Your procedure is today")
             body = _("Please arrive at %(address)s on %(moment)s. Bring your medicine list and the adult "
                      "who will take you home.")
+        elif kind == Kind.CARE_TEAM:
+            subject = _("A note from your care team")
+            body = _("For %(day)s: %(note)s")
         elif kind == "intake-link":
             subject = _("Questions before your procedure")
             body = _("Please answer some questions about your health and medicines: %(url)s The link works "

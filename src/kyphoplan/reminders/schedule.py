@@ -5,7 +5,9 @@ Rules (practice defaults, see docs/pathway.md):
   (itself at least a week before the procedure), so there is time to call;
 - each last-dose day: that morning, 09:00 ("today is the last day of ...");
 - fasting: the evening before it starts, 18:00;
-- arrival: the morning of the procedure, two hours before arrival.
+- arrival: the morning of the procedure, two hours before arrival;
+- a clinician's own dated instruction (a line they replaced or added): 09:00 that day, or
+  the last 09:00 before it, with their words.
 A time inside quiet hours moves to the end of them if that is still before the
 deadline, else to just before they begin. A time already past is sent now if
 its deadline has not passed, and dropped if it has.
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from kyphoplan.plans.effective import Line
+from kyphoplan.plans.effective import CLINICIAN_INSTRUCTION, Line
 
 
 class Kind:
@@ -26,6 +28,7 @@ class Kind:
     LAST_DOSE = "last-dose"
     FASTING = "fasting-evening"
     ARRIVAL = "arrival-morning"
+    CARE_TEAM = "care-team-note"
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class Wanted:
     send_at: datetime  # aware, practice zone
     deadline: datetime
     event_at: datetime  # the moment the message talks about (last-dose day, fasting start, arrival)
+    note: str = ""  # a clinician's words, for CARE_TEAM
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ class ReminderSpec:
     language: str
     send_at: datetime  # UTC
     event_at: datetime
+    note: str = ""
 
 
 def _at(day: date, clock: time, zone: ZoneInfo) -> datetime:
@@ -108,6 +113,14 @@ def wanted(lines: list[Line], arrive: datetime, zone: ZoneInfo) -> list[Wanted]:
             last = ln.last_dose_date or (due - timedelta(days=1)).date()
             morning = _at(last, time(9, 0), zone)
             out.append(Wanted(Kind.LAST_DOSE, ln.drug, morning, _at(last, time(20, 0), zone), morning))
+        elif ln.code == CLINICIAN_INSTRUCTION:
+            if ln.last_dose_date is not None:  # a replaced last-dose line: that whole day
+                event = _at(ln.last_dose_date, time(9, 0), zone)
+                out.append(Wanted(Kind.CARE_TEAM, ln.drug, event, _at(ln.last_dose_date, time(20, 0), zone),
+                                  event, ln.text))
+            else:
+                at = _latest(time(9, 0), due, zone)
+                out.append(Wanted(Kind.CARE_TEAM, ln.drug, at, max(due, at + timedelta(hours=1)), due, ln.text))
         elif ln.code == "fasting-start" and (Kind.FASTING, None) not in seen:
             seen.add((Kind.FASTING, None))
             evening = _latest(time(18, 0), due - timedelta(hours=2), zone)
@@ -142,6 +155,8 @@ def reminder_key(case_ref: str, w: Wanted, channel: str) -> str:
     """Stable per case, reminder, channel and moment: the same reminder from a re-signed
     plan has the same key, so it is never sent twice."""
     raw = f"{case_ref}|{w.kind}|{w.drug or ''}|{channel}|{w.event_at.astimezone(UTC).isoformat()}"
+    if w.note:  # two notes on one day are two messages; new words are a new message
+        raw += "|" + w.note
     return hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
@@ -158,6 +173,7 @@ def plan_reminders(
             specs.append(ReminderSpec(
                 key=reminder_key(case_ref, w, channel), kind=w.kind, drug=w.drug, channel=channel,
                 to=to, language=recipient.language, send_at=at.astimezone(UTC), event_at=w.event_at,
+                note=w.note,
             ))
     return sorted(specs, key=lambda s: (s.send_at, s.kind, s.channel))
 

@@ -8,9 +8,18 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import translation
 
+from kyphoplan.audit.log import record
+from kyphoplan.audit.models import Action
+from kyphoplan.booking.services import active_booking
+from kyphoplan.cases import roles
 from kyphoplan.cases.config import get_config as get_pathway_config
 from kyphoplan.cases.models import Case, Channel, LinkPurpose, PatientLink
+from kyphoplan.cases.workflow import CaseStatus
+from kyphoplan.clinical.context import spanish_drug_names
+from kyphoplan.plans.services import latest, latest_signed, lines_for
 from kyphoplan.reminders.config import get_config
 from kyphoplan.reminders.messages import render
 from kyphoplan.reminders.models import LIVE, Reminder, ReminderStatus
@@ -23,13 +32,23 @@ def recipient(case: Case) -> Recipient:
                      email_ok=case.email_reminders, sms_ok=case.sms_reminders, opted_out=case.reminders_opt_out)
 
 
+def drug_name(drug: str, language: str) -> str:
+    """A drug as the patient reads it: the generic name in their language (Spanish names from
+    the clinical core's table; a name missing there stays as it is)."""
+    if language != "es":
+        return drug
+    names = spanish_drug_names()
+    return "/".join(names.get(part, part) for part in drug.split("/"))
+
+
 def _wording(case: Case, kind: str, *, drug: str, event_at: datetime, procedure_at: datetime,
-             url: str = "", link_days: int = 0) -> tuple[str, str]:
+             url: str = "", link_days: int = 0, note: str = "") -> tuple[str, str]:
     practice = get_practice()
     zone = practice.hours.zone
-    return render(kind, language=case.language, drug=drug, event_at=event_at.astimezone(zone),
-                  procedure_at=procedure_at.astimezone(zone), practice_name=practice.name,
-                  practice_phone=practice.phone, practice_address=practice.address, url=url, link_days=link_days)
+    return render(kind, language=case.language, drug=drug_name(drug, case.language),
+                  event_at=event_at.astimezone(zone), procedure_at=procedure_at.astimezone(zone),
+                  practice_name=practice.name, practice_phone=practice.phone, practice_address=practice.address,
+                  url=url, link_days=link_days, note=note)
 
 
 def cancel_pending(case: Case, *, now: datetime, why: str) -> int:
@@ -40,9 +59,10 @@ def cancel_pending(case: Case, *, now: datetime, why: str) -> int:
 
 
 def desired(case: Case, now: datetime) -> list[ReminderSpec]:
-    from kyphoplan.booking.services import active_booking
-    from kyphoplan.plans.services import latest, latest_signed, lines_for
-
+    """The one rule: reminders follow the latest version only when it is signed and the
+    procedure is booked; otherwise none go out (a newer version waits for its signature)."""
+    if case.status == CaseStatus.CANCELLED:
+        return []
     booking = active_booking(case)
     signed = latest_signed(case)
     newest = latest(case)
@@ -53,24 +73,23 @@ def desired(case: Case, now: datetime) -> list[ReminderSpec]:
                           quiet=get_config().quiet, now=now)
 
 
-def schedule_for_case(case: Case, *, now: datetime) -> list[Reminder]:
-    """Make the reminder rows match the signed plan and the booking. Idempotent."""
-    from kyphoplan.booking.services import active_booking
-    from kyphoplan.plans.services import latest_signed
-
+def schedule_for_case(case: Case, *, now: datetime, why: str = "no longer in the plan") -> list[Reminder]:
+    """Make the reminder rows match the signed plan and the booking: new ones scheduled, ones
+    no longer wanted cancelled (`why`), sent ones never touched. Idempotent."""
     specs = desired(case, now)
     keys = {s.key for s in specs}
     out = []
     with transaction.atomic():
         Reminder.objects.filter(case=case, status__in=LIVE).exclude(kind__endswith="-link").exclude(
-            key__in=keys).update(status=ReminderStatus.CANCELLED, last_error="no longer in the plan", claim_token="")
+            key__in=keys).update(status=ReminderStatus.CANCELLED, last_error=why[:300], claim_token="")
         if not specs:
             return []
         booking = active_booking(case)
         version = latest_signed(case)
         assert booking is not None and version is not None
         for s in specs:
-            subject, body = _wording(case, s.kind, drug=s.drug or "", event_at=s.event_at, procedure_at=booking.start)
+            subject, body = _wording(case, s.kind, drug=s.drug or "", event_at=s.event_at, procedure_at=booking.start,
+                                     note=s.note)
             fields = dict(case=case, plan_version=version, kind=s.kind, drug=s.drug or "", channel=s.channel,
                           to=s.to, language=s.language, subject=subject, body=body, send_at=s.send_at,
                           event_at=s.event_at, next_attempt_at=s.send_at)
@@ -88,9 +107,6 @@ def schedule_for_case(case: Case, *, now: datetime) -> list[Reminder]:
 def send_link(case: Case, link: PatientLink, token: str, *, channel: Channel, now: datetime) -> Reminder:
     """Queue the message carrying a patient link. The token sits in this row only until it is
     sent; delivery then blanks the body (see delivery.SCRUB_KINDS)."""
-    from django.urls import reverse
-    from django.utils import translation
-
     purpose = LinkPurpose(link.purpose)
     with translation.override(case.language):
         path = reverse("patient_links:intake" if purpose == LinkPurpose.INTAKE else "patient_links:plan",
@@ -116,10 +132,6 @@ def status_summary(case: Case) -> list[Reminder]:
 def settle(acting_user: Any, reminder: Reminder, *, resend: bool, ip: str | None, now: datetime) -> None:
     """A person decides a message in doubt or failed: send it again, or record it as delivered
     (for example after checking the provider's log)."""
-    from kyphoplan.audit.log import record
-    from kyphoplan.audit.models import Action
-    from kyphoplan.cases import roles
-
     roles.require(acting_user, roles.WORK_CASES, ip=ip, what="settle reminder")
     allowed = [ReminderStatus.IN_DOUBT, ReminderStatus.FAILED] if resend else [ReminderStatus.IN_DOUBT]
     with transaction.atomic():

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "kyphoplan.booking",
     "kyphoplan.reminders",
     "kyphoplan.patient",
+    "kyphoplan.pathway",
     "kyphoplan.cdshooks",
     "kyphoplan.api",
     "kyphoplan.policy",
