@@ -57,7 +57,9 @@ def careplan(version: Mapping[str, Any]) -> dict[str, Any]:
         "id": str(version["id"]),
         "identifier": [{"system": "https://kyphoplan.org/fhir/plan-version",
                         "value": f"{version['case_id']}/v{version['number']}"}],
-        "status": "active" if version.get("signed_at") else "draft",
+        # Only the latest signed version is the plan the patient follows; one a later
+        # signature replaced is revoked.
+        "status": version.get("status") or ("active" if version.get("signed_at") else "draft"),
         "intent": "plan",
         "title": f"Kyphoplasty preparation plan, version {version['number']}",
         "description": plan.get("decision_support", ""),

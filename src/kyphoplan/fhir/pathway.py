@@ -47,8 +47,9 @@ def _appointments(case: Case) -> list[dict[str, Any]]:
             for b in Booking.objects.filter(case=case).select_related("room").order_by("start")]
 
 
-def _careplan(version: PlanVersion) -> dict[str, Any]:
-    # The plan the patient follows: the engine's actions with the clinician's overlays applied.
+def _careplan(version: PlanVersion, *, superseded: bool = False) -> dict[str, Any]:
+    # The plan the patient follows: the engine's actions with the clinician's overrides applied,
+    # once signed read as the decision (the same lines as the plan page, PDF and reminders).
     actions = [{"code": line.code, "drug": line.drug, "due": line.due.isoformat() if line.due else None,
                 "text": line.text + (f" (changed by {line.by}: {line.reason})" if line.edited else ""),
                 "rule": line.rule, "source": line.source}
@@ -56,11 +57,14 @@ def _careplan(version: PlanVersion) -> dict[str, Any]:
     return careplan({"id": version.pk, "case_id": version.case_id, "number": version.number,
                      "created_at": version.created_at.isoformat(),
                      "signed_at": version.signed_at.isoformat() if version.signed_at else None,
+                     "status": "revoked" if superseded else None,
                      "plan": {**version.plan, "actions": actions}})
 
 
 def _careplans(case: Case) -> list[dict[str, Any]]:
-    return [_careplan(v) for v in PlanVersion.objects.filter(case=case).select_related("case").order_by("number")]
+    versions = list(PlanVersion.objects.filter(case=case).select_related("case").order_by("number"))
+    last_signed = max((v.number for v in versions if v.signed), default=0)
+    return [_careplan(v, superseded=v.signed and v.number < last_signed) for v in versions]
 
 
 def _intake(case: Case) -> Intake | None:

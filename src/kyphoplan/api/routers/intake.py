@@ -16,17 +16,21 @@ from kyphoplan.api import access
 from kyphoplan.api.auth import caller_with
 from kyphoplan.api.errors import ApiError, ErrorOut
 from kyphoplan.api.models import Scope
+from kyphoplan.api.routers.pathway import PlanStatus, plan_status
 from kyphoplan.cases import roles
 from kyphoplan.cases.access import access_case
 from kyphoplan.cases.models import Case
 from kyphoplan.ehr_import.client import FhirFetchError
 from kyphoplan.ehr_import.services import ServerNotAllowed, import_into_intake
 from kyphoplan.intake.models import Intake, IntakeStatus
+from kyphoplan.intake.services import IntakeClosed
+from kyphoplan.pathway import services as pathway
 from kyphoplan.plans.engine import recognize_line
 from kyphoplan.web.net import client_ip
 
 router = Router(tags=["intake"])
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+MAX_LINES = 100  # medicines or allergies in one intake: a real list is far shorter
 
 Diabetes = Literal["none", "type1", "type2", "other", "unknown"]
 Kidney = Literal["no", "yes", "dialysis", "unknown"]
@@ -163,3 +167,33 @@ def import_intake(request: HttpRequest, case_id: UUID, body: ImportIn) -> Any:
                        "base_url") from None
     except FhirFetchError as exc:
         raise ApiError(502, "ehr-unavailable", str(exc)) from None
+
+
+class IntakeIn(Schema):
+    medications: list[str] = Field(default_factory=list, max_length=MAX_LINES)
+    allergies: list[str] = Field(default_factory=list, max_length=MAX_LINES)
+    diabetes: Literal["none", "type1", "type2", "other", "unknown"] = "unknown"
+    weight_kg: float | None = Field(None, gt=0, lt=500)
+    smoker: bool | None = None
+    indications: list[dict[str, Any]] = Field(default_factory=list, max_length=20)
+
+
+@router.put("/{case_id}/intake", response={200: PlanStatus, 409: ErrorOut, **ERRORS},
+            summary="Replace a case's intake and re-plan (scope intake:write)")
+def put_intake(request: HttpRequest, case_id: UUID, body: IntakeIn) -> PlanStatus:
+    caller = caller_with(request, Scope.INTAKE_WRITE)
+    try:
+        case = access_case(caller.user, case_id, ip=client_ip(request), what="api intake write")
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    data: dict[str, Any] = {
+        "medicines": [{"text": m.strip()[:300], "unsure": False} for m in body.medications if m.strip()],
+        "allergies": [{"substance": a.strip()[:300], "reaction": ""} for a in body.allergies if a.strip()],
+        "diabetes": body.diabetes, "smoker": body.smoker, "weight_kg": body.weight_kg,
+        "indications": body.indications,
+    }
+    try:
+        outcome = pathway.replace_intake(caller.user, case, data, ip=client_ip(request), now=timezone.now())
+    except IntakeClosed:
+        raise ApiError(409, "intake-closed", "the intake is closed") from None
+    return plan_status(case, outcome)

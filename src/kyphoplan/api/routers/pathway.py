@@ -22,7 +22,6 @@ from kyphoplan.callbacks.forms import to_e164
 from kyphoplan.cases.access import access_case
 from kyphoplan.cases.models import Case
 from kyphoplan.cases.services import CaseDetails
-from kyphoplan.intake.services import IntakeClosed
 from kyphoplan.pathway import services as pathway
 from kyphoplan.pathway.patient_view import PatientViewMissing, patient_view
 from kyphoplan.plans import services as plan_services
@@ -33,7 +32,6 @@ from kyphoplan.web.net import client_ip
 router = Router(tags=["pathway"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 _LEVEL = re.compile(r"^(C[1-7]|T(1[0-2]|[1-9])|L[1-5]|S1)$")
-MAX_LINES = 100  # medicines or allergies in one intake: a real list is far shorter
 
 
 class PatientIn(Schema):
@@ -61,15 +59,6 @@ class CaseCreated(Schema):
     reference: str
     status: str
     language: str
-
-
-class IntakeIn(Schema):
-    medications: list[str] = Field(default_factory=list, max_length=MAX_LINES)
-    allergies: list[str] = Field(default_factory=list, max_length=MAX_LINES)
-    diabetes: Literal["none", "type1", "type2", "other", "unknown"] = "unknown"
-    weight_kg: float | None = Field(None, gt=0, lt=500)
-    smoker: bool | None = None
-    indications: list[dict[str, Any]] = Field(default_factory=list, max_length=20)
 
 
 class LabsIn(Schema):
@@ -153,7 +142,7 @@ def _user(request: HttpRequest) -> Any:
     return request.auth.user  # type: ignore[attr-defined]
 
 
-def _status(case: Case, outcome: pathway.Outcome) -> PlanStatus:
+def plan_status(case: Case, outcome: pathway.Outcome) -> PlanStatus:
     newest = plan_services.latest(case)
     return PlanStatus(version=newest.number if newest else None, signed=bool(newest and newest.signed),
                       not_ready=outcome.not_ready)
@@ -185,31 +174,13 @@ def open_case(request: HttpRequest, body: CaseIn) -> tuple[int, Case]:
     return 201, case
 
 
-@router.put("/{case_id}/intake", response={200: PlanStatus, **ERRORS},
-            summary="Replace a case's intake and re-plan (scope intake:write)")
-def put_intake(request: HttpRequest, case_id: UUID, body: IntakeIn) -> PlanStatus:
-    caller_with(request, Scope.INTAKE_WRITE)
-    case = _case(request, case_id, "api intake write")
-    data: dict[str, Any] = {
-        "medicines": [{"text": m.strip()[:300], "unsure": False} for m in body.medications if m.strip()],
-        "allergies": [{"substance": a.strip()[:300], "reaction": ""} for a in body.allergies if a.strip()],
-        "diabetes": body.diabetes, "smoker": body.smoker, "weight_kg": body.weight_kg,
-        "indications": body.indications,
-    }
-    try:
-        outcome = pathway.replace_intake(_user(request), case, data, ip=client_ip(request), now=timezone.now())
-    except IntakeClosed:
-        raise ApiError(409, "intake-closed", "the intake is closed") from None
-    return _status(case, outcome)
-
-
 @router.put("/{case_id}/labs", response={200: PlanStatus, **ERRORS}, summary="Set a case's labs and re-plan (scope cases:write)")
 def put_labs(request: HttpRequest, case_id: UUID, body: LabsIn) -> PlanStatus:
     caller_with(request, Scope.CASES_WRITE)
     case = _case(request, case_id, "api labs")
     labs = {k: v for k, v in body.model_dump().items() if v is not None}
     outcome = pathway.set_labs(_user(request), case, labs, ip=client_ip(request), now=timezone.now())
-    return _status(case, outcome)
+    return plan_status(case, outcome)
 
 
 def _overrides(version: PlanVersion) -> list[dict[str, Any]]:
