@@ -26,6 +26,7 @@ from kyphoplan.reminders.delivery import run_once
 from kyphoplan.reminders.models import Reminder
 from kyphoplan.web.practice import get_practice
 from tests.pathway.fixtures import future_monday
+from tests.pathway.review_page import acknowledge_and_sign
 from tests.reminders.sinks import SmsSink, SmtpSink
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -116,13 +117,11 @@ def test_it_takes_maria_from_a_call_back_to_her_printed_plan(
     flags = n.locator("#flags").inner_text()
     assert "prescriber-consult" in flags and "SIR2019" in flags
     assert "unrecognized-medication" in flags
-    n.get_by_label("Kind", exact=True).select_option("add")
-    n.get_by_label("Text", exact=True).fill("Traiga sus lentes.")
-    n.get_by_label("Reason", exact=True).fill("Ve poco de cerca")
-    n.get_by_role("button", name="Save change").click()
+    n.locator("#add-text").fill("Traiga sus lentes.")
+    n.locator("#add-reason").fill("Ve poco de cerca")
+    n.get_by_role("button", name="Add instruction").click()
     n.get_by_text("Change saved on this version.").wait_for()
-    n.get_by_role("button", name="Sign version 1").click()
-    n.get_by_text("Version 1 is signed.").wait_for()
+    acknowledge_and_sign(n, 1)
     _shot(n, "2-review-signed")
 
     # Sam books the provisional time in Room 1: same date, so the signed plan stands.

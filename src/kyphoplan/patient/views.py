@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
 from kyphoplan.audit.log import record
@@ -38,7 +38,9 @@ def _audit(request: HttpRequest, case: Case, what: str, *, staff: bool) -> None:
 
 def _page(request: HttpRequest, case: Case, *, staff: bool) -> HttpResponse:
     _audit(request, case, "page", staff=staff)
-    return no_store(render(request, "patient/plan.html", {**context(patient_plan(case)), "staff": staff}))
+    # Staff preview what the patient sees, so in the patient's language too.
+    with translation.override(case.language):
+        return no_store(render(request, "patient/plan.html", {**context(patient_plan(case)), "staff": staff}))
 
 
 def _pdf(request: HttpRequest, case: Case, *, staff: bool) -> HttpResponse:
