@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from kyphoplan.clinical.antithrombotic import Outcome, Status, outcomes_for_line
 from kyphoplan.clinical.context import Contribution, PlanContext
 from kyphoplan.clinical.model import (
     Action,
     ActionCode,
+    Audience,
     Disposition,
     Flag,
     FlagCode,
@@ -15,7 +18,17 @@ from kyphoplan.clinical.model import (
     Severity,
 )
 from kyphoplan.clinical.rulesets import AntithromboticRule, HoldKind, Interval, RestartKind
-from kyphoplan.clinical.wording import format_clock, say
+from kyphoplan.clinical.thrombosis import (
+    ASPIRIN_CLASS,
+    CARE_TEAM_RULE,
+    P2Y12_CLASS,
+    RISK_RULE,
+    STENT_RULE,
+    Assessment,
+    assess,
+    is_care_team,
+)
+from kyphoplan.clinical.wording import format_clock, join, say
 
 UNSPECIFIED = "unspecified-blood-thinner"
 
@@ -41,10 +54,14 @@ def _shown(interval: Interval) -> LocalText:
     return say(f"thinner.unit.{unit}", count=interval.shown())
 
 
-def _stop(ctx: PlanContext, out: Contribution, o: Outcome, name: LocalText, index: int) -> None:
+def _stop(
+    ctx: PlanContext, out: Contribution, o: Outcome, name: LocalText, index: int, how: _How
+) -> None:
     assert o.window is not None and o.interval is not None
     window, rule = o.window, o.rule
-    if o.interval.kind is HoldKind.DAYS:
+    if how.care_team:
+        text = say("thinner.care-team.stop", drug=name, latest=window.starts)
+    elif o.interval.kind is HoldKind.DAYS:
         text = say(
             "thinner.stop.days", drug=name, last_day=window.last_dose_date, first_day=window.starts.date()
         )
@@ -60,21 +77,29 @@ def _stop(ctx: PlanContext, out: Contribution, o: Outcome, name: LocalText, inde
             due=window.starts,
             drug=o.drug,
             last_dose_date=window.last_dose_date,
+            audience=how.audience,
             requires_review=True,
         )
     )
     consult_due = ctx.consult_due(window.starts)
+    if how.care_team:
+        # The ward asks the treating physician; the patient is only told it is in hand.
+        consult = say("thinner.care-team.consult", drug=name, due=consult_due, latest=window.starts)
+        _care_team_note(ctx, out, o.drug, name)
+    else:
+        consult = say("thinner.consult.stop", drug=name, due=consult_due.date(), procedure_day=ctx.procedure_day)
     out.actions.append(
         _action(
             ActionCode.CONSULT_PRESCRIBER,
             rule,
-            say("thinner.consult.stop", drug=name, due=consult_due.date(), procedure_day=ctx.procedure_day),
+            consult,
             due=consult_due,
             drug=o.drug,
+            audience=how.audience,
             requires_review=True,
         )
     )
-    _resume(ctx, out, o, name)
+    _resume(ctx, out, o, name, how)
     shown = say("thinner.unit.hours", count=f"{o.hours_instead:g}") if o.hours_instead else _shown(o.interval)
     key = "thinner.flag.per-patient" if rule.per_patient_decision else "thinner.flag.consult"
     out.flags.append(
@@ -129,7 +154,8 @@ def _stop(ctx: PlanContext, out: Contribution, o: Outcome, name: LocalText, inde
                 o.drug,
             )
         )
-    if rule.bridging_question:
+    if rule.bridging_question and not how.high_risk:
+        # With a high thrombotic risk the `thrombotic-risk-high` flag asks this, at high severity.
         out.flags.append(
             _flag(
                 FlagCode.PRESCRIBER_CONSULT,
@@ -143,10 +169,16 @@ def _stop(ctx: PlanContext, out: Contribution, o: Outcome, name: LocalText, inde
     out.decide(index, Disposition.STOP)
 
 
-def _resume(ctx: PlanContext, out: Contribution, o: Outcome, name: LocalText) -> None:
+def _resume(ctx: PlanContext, out: Contribution, o: Outcome, name: LocalText, how: _How) -> None:
     rule = o.restart_rule or o.rule
     restart = o.restart
-    if restart is not None and restart.kind is RestartKind.DAY_AFTER and o.restart_due:
+    if how.care_team:
+        text = (
+            say("thinner.care-team.resume", drug=name, due=o.restart_due)
+            if o.restart_due
+            else say("thinner.care-team.resume-team", drug=name)
+        )
+    elif restart is not None and restart.kind is RestartKind.DAY_AFTER and o.restart_due:
         text = say("thinner.resume.day-after", drug=name, due=o.restart_due.date())
     elif restart is not None and restart.kind is RestartKind.HOURS and o.restart_due:
         text = say("thinner.resume.hours", drug=name, due=o.restart_due)
@@ -159,6 +191,7 @@ def _resume(ctx: PlanContext, out: Contribution, o: Outcome, name: LocalText) ->
             text,
             due=o.restart_due,
             drug=o.drug,
+            audience=how.audience,
             requires_review=True,
         )
     )
@@ -196,7 +229,9 @@ def _lab_checks(ctx: PlanContext, out: Contribution, rule: AntithromboticRule, d
     )
 
 
-def _undecided(ctx: PlanContext, out: Contribution, o: Outcome, name: LocalText, index: int) -> None:
+def _undecided(
+    ctx: PlanContext, out: Contribution, o: Outcome, name: LocalText, index: int, how: _How
+) -> None:
     """No verified value, shared decision, or outside the renal bands: a clinician decides."""
     rule = o.rule
     if o.kind == Status.NOT_COVERED:
@@ -215,16 +250,20 @@ def _undecided(ctx: PlanContext, out: Contribution, o: Outcome, name: LocalText,
         )
     out.flags.append(_flag(code, Severity.HIGH, rule, text, o.drug))
     due = ctx.consult_due()
+    key = "thinner.care-team.undecided" if how.care_team else "thinner.consult.undecided"
     out.actions.append(
         _action(
             ActionCode.CONSULT_PRESCRIBER,
             rule,
-            say("thinner.consult.undecided", drug=name, due=due.date()),
+            say(key, drug=name, due=due.date()),
             due=due,
             drug=o.drug,
+            audience=how.audience,
             requires_review=True,
         )
     )
+    if how.care_team:
+        _care_team_note(ctx, out, o.drug, name)
     out.decide(index, Disposition.REVIEW)
 
 
@@ -275,18 +314,109 @@ def _unspecified(ctx: PlanContext, out: Contribution, med: RecognizedMedication,
     out.decide(index, Disposition.REVIEW)
 
 
+@dataclass(frozen=True)
+class _How:
+    """How one drug's line is planned: for whom, and with which §4a context."""
+
+    care_team: bool = False
+    high_risk: bool = False
+
+    @property
+    def audience(self) -> Audience:
+        return Audience.CARE_TEAM if self.care_team else Audience.PATIENT
+
+
+def _care_team_note(ctx: PlanContext, out: Contribution, drug: str, name: LocalText) -> None:
+    """The patient learns the infusion is the team's job, and is told to do nothing with it."""
+    rule = ctx.rules[CARE_TEAM_RULE]
+    out.actions.append(
+        Action(
+            code=ActionCode.INFORMATION,
+            text=say("thinner.care-team.patient", drug=name),
+            rule=rule.id,
+            source=rule.source,
+            guideline=rule.guideline,
+            drug=drug,
+        )
+    )
+
+
+def _classes_of(med: RecognizedMedication, drug: str) -> set[str]:
+    parts = set(drug.split("/"))
+    return {c for i, c in zip(med.ingredients, med.classes, strict=True) if i in parts}
+
+
+def _stent_line(
+    ctx: PlanContext, out: Contribution, o: Outcome, name: LocalText, index: int, classes: set[str]
+) -> str:
+    """REFERENCE §4a: aspirin continues pending cardiology; a P2Y12 hold is the
+    cardiologist's decision. Returns what the guideline alone would have planned."""
+    rule = ctx.rules[STENT_RULE]
+    if ASPIRIN_CLASS in classes:
+        text = say("thinner.stent.aspirin", drug=name)
+        out.act(ActionCode.CONTINUE_MEDICATION, rule, text, due=None, drug=o.drug, review=True)
+    else:
+        due = ctx.consult_due()
+        text = say("thinner.stent.p2y12", drug=name, due=due.date())
+        out.act(ActionCode.CONSULT_PRESCRIBER, rule, text, due=due, drug=o.drug, review=True)
+    out.decide(index, Disposition.REVIEW)
+    shown = _shown(o.interval).en if o.interval is not None and o.window is not None else o.kind
+    return f"{o.drug} ({o.rule.id}: {shown})"
+
+
+def _stent_flag(ctx: PlanContext, out: Contribution, a: Assessment, drugs: list[str], held: list[str]) -> None:
+    assert a.stent is not None
+    rule = ctx.rules[STENT_RULE]
+    not_drafted = ", ".join(held) if held else "-"
+    text = say("thinner.flag.stent", reason=a.stent.reason, not_drafted=not_drafted)
+    drug = next((d for d in drugs if d), None)
+    out.flag(FlagCode.RECENT_CORONARY_STENT, Severity.HIGH, rule, text, drug=drug)
+
+
+def _risk_flags(ctx: PlanContext, out: Contribution, a: Assessment, drugs: list[str]) -> None:
+    rule = ctx.rules[RISK_RULE]
+    reasons = join(list(a.high_risk_reasons), "; ")
+    for drug in drugs or [None]:
+        text = say("thinner.flag.thrombotic-risk", drug=drug or "-", reasons=reasons)
+        out.flag(FlagCode.THROMBOTIC_RISK_HIGH, Severity.HIGH, rule, text, drug=drug)
+
+
+_NOT_FOR_THROMBOSIS = {"nsaid", "cox2-inhibitor"}
+
+
 def plan_blood_thinners(ctx: PlanContext) -> Contribution:
     out = Contribution()
+    assessment = assess(ctx)
+    stent_drugs: list[str] = []
+    not_drafted: list[str] = []
+    risk_drugs: list[str] = []
     for index, med in enumerate(ctx.medications):
         if UNSPECIFIED in med.ingredients:
             _unspecified(ctx, out, med, index)
             continue
         for outcome in outcomes_for_line(med, ctx.facts, ctx.crcl):
             name = ctx.display_name(med, outcome.drug)
-            if outcome.window is not None:
-                _stop(ctx, out, outcome, name, index)
+            classes = _classes_of(med, outcome.drug)
+            care_team = any(
+                is_care_team(ctx, i, c, med.route)
+                for i, c in zip(med.ingredients, med.classes, strict=True)
+                if i in outcome.drug.split("/")
+            )
+            how = _How(care_team=care_team, high_risk=assessment.high_risk)
+            if assessment.high_risk and outcome.kind != HoldKind.NONE.value and not classes <= _NOT_FOR_THROMBOSIS:
+                risk_drugs.append(outcome.drug)
+            if assessment.stent is not None and classes & {ASPIRIN_CLASS, P2Y12_CLASS}:
+                not_drafted.append(_stent_line(ctx, out, outcome, name, index, classes))
+                stent_drugs.append(outcome.drug)
+            elif outcome.window is not None:
+                _stop(ctx, out, outcome, name, index, how)
             elif outcome.kind == HoldKind.NONE.value:
                 _continue(ctx, out, outcome, name, index)
             else:
-                _undecided(ctx, out, outcome, name, index)
+                _undecided(ctx, out, outcome, name, index, how)
+    if assessment.stent is not None:
+        p2y12_first = sorted(stent_drugs, key=lambda d: "aspirin" in d)
+        _stent_flag(ctx, out, assessment, p2y12_first, not_drafted)
+    if assessment.high_risk:
+        _risk_flags(ctx, out, assessment, list(dict.fromkeys(risk_drugs)))
     return out

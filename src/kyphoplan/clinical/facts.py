@@ -11,12 +11,19 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from functools import cached_property
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kyphoplan.clinical.indications import (
+    Indication,
+    IndicationKind,
+    StentType,
+    ValvePosition,
+    ValveType,
+)
 from kyphoplan.clinical.model import Language, Protocol
 
 E = TypeVar("E", bound=StrEnum)
@@ -154,6 +161,7 @@ class PatientFacts:
     medications: tuple[str, ...] = ()
     allergies: tuple[str, ...] = ()
     labs: Labs = field(default_factory=Labs)
+    indications: tuple[Indication, ...] = ()
     protocol: Protocol = Protocol.SIR_2019
     language: Language = Language.EN
     policies: Policies = field(default_factory=Policies)
@@ -195,6 +203,7 @@ _TOP_FIELDS = {
     "medications",
     "allergies",
     "labs",
+    "indications",
     "protocol",
     "language",
     "policies",
@@ -362,6 +371,70 @@ def _policies(raw: Any) -> Policies:
     return Policies(**values)
 
 
+# Per kind, the fields an `indications` entry may carry (plan-contract.md).
+_INDICATION_FIELDS: dict[IndicationKind, tuple[str, ...]] = {
+    IndicationKind.CORONARY_STENT: ("stent", "date"),
+    IndicationKind.MECHANICAL_VALVE: ("position", "valve_type"),
+    IndicationKind.ATRIAL_FIBRILLATION: ("cha2ds2_vasc", "chads2", "rheumatic"),
+    IndicationKind.STROKE_OR_TIA: ("date",),
+    IndicationKind.VTE: ("date",),
+    IndicationKind.THROMBOPHILIA: ("severe",),
+}
+
+
+def _date(value: Any, path: str, as_of: datetime) -> date | None:
+    if value is None:
+        return None  # "dates may be missing (unknown)"
+    if not isinstance(value, str):
+        raise FactsError(path, "must be a date such as 2026-10-20")
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        raise FactsError(path, f"not a valid date (YYYY-MM-DD): {value!r}") from None
+    if parsed > as_of.date():
+        raise FactsError(path, "is after as_of (a past event needs a past date)")
+    return parsed
+
+
+def _indication(raw: Any, path: str, as_of: datetime) -> Indication:
+    obj = _object(raw, path)
+    if "kind" not in obj:
+        raise FactsError(f"{path}.kind", "is required")
+    kind = _choice(IndicationKind, obj["kind"], f"{path}.kind")
+    _no_unknown(obj, ("kind", *_INDICATION_FIELDS[kind]), path)
+    values: dict[str, Any] = {}
+    if "date" in obj:
+        values["date"] = _date(obj["date"], f"{path}.date", as_of)
+    if "stent" in obj:
+        values["stent"] = _choice(StentType, obj["stent"], f"{path}.stent")
+    elif kind is IndicationKind.CORONARY_STENT:
+        values["stent"] = StentType.UNKNOWN
+    if "position" in obj:
+        values["position"] = _choice(ValvePosition, obj["position"], f"{path}.position")
+    elif kind is IndicationKind.MECHANICAL_VALVE:
+        values["position"] = ValvePosition.UNKNOWN
+    if "valve_type" in obj:
+        values["valve_type"] = _choice(ValveType, obj["valve_type"], f"{path}.valve_type")
+    elif kind is IndicationKind.MECHANICAL_VALVE:
+        values["valve_type"] = ValveType.UNKNOWN
+    for name, bounds in (("cha2ds2_vasc", (0, 9)), ("chads2", (0, 6))):
+        if obj.get(name) is not None:
+            number = _number(obj[name], f"{path}.{name}", bounds)
+            if not number.is_integer():
+                raise FactsError(f"{path}.{name}", "must be a whole number")
+            values[name] = int(number)
+    for name in ("rheumatic", "severe"):
+        if obj.get(name) is not None:
+            values[name] = _bool(obj[name], f"{path}.{name}")
+    return Indication(kind=kind, origin="facts", **values)
+
+
+def _indications(raw: Any, as_of: datetime) -> tuple[Indication, ...]:
+    if not isinstance(raw, list):
+        raise FactsError("indications", 'must be a list such as [{"kind": "coronary-stent"}]')
+    return tuple(_indication(item, f"indications[{index}]", as_of) for index, item in enumerate(raw))
+
+
 def parse_facts(raw: Any) -> PatientFacts:
     """Validate the contract's input object and return typed facts."""
     obj = _object(raw, "(top level)")
@@ -379,6 +452,7 @@ def parse_facts(raw: Any) -> PatientFacts:
         medications=_lines(obj.get("medications", []), "medications"),
         allergies=_lines(obj.get("allergies", []), "allergies"),
         labs=_labs(obj["labs"]) if obj.get("labs") is not None else Labs(),
+        indications=_indications(obj["indications"], as_of) if obj.get("indications") is not None else (),
         protocol=_choice(Protocol, obj.get("protocol", "sir-2019"), "protocol"),
         language=_choice(Language, obj.get("language", "en"), "language"),
         policies=_policies(obj["policies"]) if obj.get("policies") is not None else Policies(),

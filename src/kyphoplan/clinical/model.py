@@ -66,6 +66,11 @@ class FlagCode(StrEnum):
     DOSE_OR_FREQUENCY_UNCLEAR = "dose-or-frequency-unclear"
     LAB_CHECK = "lab-check"  # a test other than INR and platelets (aPTT, anti-Xa)
     ASSUMPTION_TO_CONFIRM = "assumption-to-confirm"  # the plan assumed a dose or indication
+    # REFERENCE.md §4a and §8 (contract, added 2026-11-25).
+    RECENT_CORONARY_STENT = "recent-coronary-stent"
+    THROMBOTIC_RISK_HIGH = "thrombotic-risk-high"
+    DUPLICATE_MEDICATION = "duplicate-medication"
+    CONTRAST_AGENT_SWITCH = "contrast-agent-switch"
 
 
 class Severity(StrEnum):
@@ -76,7 +81,8 @@ class Severity(StrEnum):
 
 class Audience(StrEnum):
     PATIENT = "patient"
-    CLINICIAN = "clinician"
+    CLINICIAN = "clinician"  # a note for the clinician (tell the radiologist)
+    CARE_TEAM = "care-team"  # a nurse or doctor does it (an infusion stopped on the ward)
 
 
 class Disposition(StrEnum):

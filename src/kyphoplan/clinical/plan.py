@@ -22,6 +22,7 @@ from kyphoplan.clinical.preparation import load_preparation_rules
 from kyphoplan.clinical.recognition import recognize
 from kyphoplan.clinical.renal import creatinine_clearance
 from kyphoplan.clinical.rulesets import ruleset_version
+from kyphoplan.clinical.duplicates import hold_duplicates_once
 from kyphoplan.clinical.steroids import plan_steroids
 
 _AREAS: tuple[Callable[[PlanContext], Contribution], ...] = (
@@ -57,6 +58,7 @@ def build_plan(facts: PatientFacts) -> Plan:
     for area in _AREAS:
         total.merge(area(context))
     total.merge(plan_general(context, total))
+    total = hold_duplicates_once(context, total)
     dispositions = tuple(
         total.dispositions.get(index, Disposition.REVIEW) for index in range(len(context.medications))
     )
