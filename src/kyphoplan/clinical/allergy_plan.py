@@ -30,6 +30,7 @@ from kyphoplan.clinical.rulesets import KnowledgeError
 from kyphoplan.clinical.wording import say
 
 PREMEDICATION = "acr-cm.contrast-premedication"
+AGENT_SWITCH = "acr-cm.contrast-agent-switch"
 AAAAI = "acr-aaaai-2025.prior-reaction"
 NOTIFY = "source.contrast-notify-radiologist"
 SHELLFISH_IODINE = "acr-cm.shellfish-iodine"
@@ -188,6 +189,22 @@ def _contrast(ctx: PlanContext, out: Contribution, lines: Sequence[AllergyAssess
         text = say("allergy.flag.acr", reactions=_quoted(lines), severity=shown, regimen=_regimen_text(rule))
         premedicate = True
     out.flag(FlagCode.CONTRAST_REACTION_HISTORY, Severity.HIGH, rule, text)
+    if severity is not ReactionSeverity.MILD:
+        # Severe or not known to be mild (fail closed): switch agent, for the radiologist.
+        out.flag(
+            FlagCode.CONTRAST_AGENT_SWITCH,
+            Severity.HIGH,
+            ctx.rules[AGENT_SWITCH],
+            say(
+                "allergy.flag.agent-switch",
+                severity=shown,
+                reactions=_quoted(lines),
+                prednisone=premed_rule.number("prednisone_mg"),
+                times=_series(_numbers(premed_rule, "prednisone_hours_before")),
+                diphenhydramine=premed_rule.number("diphenhydramine_mg"),
+                diphenhydramine_hours=premed_rule.number("diphenhydramine_hours_before"),
+            ),
+        )
     out.act(ActionCode.INFORMATION, rule, say("allergy.contrast.patient"), due=None)
     if premedicate:
         _premedication(ctx, out)

@@ -85,7 +85,6 @@ def _stop(
     if how.care_team:
         # The ward asks the treating physician; the patient is only told it is in hand.
         consult = say("thinner.care-team.consult", drug=name, due=consult_due, latest=window.starts)
-        _care_team_note(ctx, out, o.drug, name)
     else:
         consult = say("thinner.consult.stop", drug=name, due=consult_due.date(), procedure_day=ctx.procedure_day)
     out.actions.append(
@@ -262,8 +261,6 @@ def _undecided(
             requires_review=True,
         )
     )
-    if how.care_team:
-        _care_team_note(ctx, out, o.drug, name)
     out.decide(index, Disposition.REVIEW)
 
 
@@ -326,21 +323,6 @@ class _How:
         return Audience.CARE_TEAM if self.care_team else Audience.PATIENT
 
 
-def _care_team_note(ctx: PlanContext, out: Contribution, drug: str, name: LocalText) -> None:
-    """The patient learns the infusion is the team's job, and is told to do nothing with it."""
-    rule = ctx.rules[CARE_TEAM_RULE]
-    out.actions.append(
-        Action(
-            code=ActionCode.INFORMATION,
-            text=say("thinner.care-team.patient", drug=name),
-            rule=rule.id,
-            source=rule.source,
-            guideline=rule.guideline,
-            drug=drug,
-        )
-    )
-
-
 def _classes_of(med: RecognizedMedication, drug: str) -> set[str]:
     parts = set(drug.split("/"))
     return {c for i, c in zip(med.ingredients, med.classes, strict=True) if i in parts}
@@ -355,11 +337,16 @@ def _stent_line(
     if ASPIRIN_CLASS in classes:
         text = say("thinner.stent.aspirin", drug=name)
         out.act(ActionCode.CONTINUE_MEDICATION, rule, text, due=None, drug=o.drug, review=True)
-    else:
-        due = ctx.consult_due()
-        text = say("thinner.stent.p2y12", drug=name, due=due.date())
-        out.act(ActionCode.CONSULT_PRESCRIBER, rule, text, due=due, drug=o.drug, review=True)
+        out.decide(index, Disposition.CONTINUE)  # continue pending cardiology (the flag says so)
+        return _not_drafted(o)
+    due = ctx.consult_due()
+    text = say("thinner.stent.p2y12", drug=name, due=due.date())
+    out.act(ActionCode.CONSULT_PRESCRIBER, rule, text, due=due, drug=o.drug, review=True)
     out.decide(index, Disposition.REVIEW)
+    return _not_drafted(o)
+
+
+def _not_drafted(o: Outcome) -> str:
     shown = _shown(o.interval).en if o.interval is not None and o.window is not None else o.kind
     return f"{o.drug} ({o.rule.id}: {shown})"
 
