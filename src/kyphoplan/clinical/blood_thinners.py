@@ -20,7 +20,6 @@ from kyphoplan.clinical.model import (
 from kyphoplan.clinical.rulesets import AntithromboticRule, HoldKind, Interval, RestartKind
 from kyphoplan.clinical.thrombosis import (
     ASPIRIN_CLASS,
-    CARE_TEAM_RULE,
     P2Y12_CLASS,
     RISK_RULE,
     STENT_RULE,
@@ -363,7 +362,8 @@ def _stent_flag(ctx: PlanContext, out: Contribution, a: Assessment, drugs: list[
 def _risk_flags(ctx: PlanContext, out: Contribution, a: Assessment, drugs: list[str]) -> None:
     rule = ctx.rules[RISK_RULE]
     reasons = join(list(a.high_risk_reasons), "; ")
-    for drug in drugs or [None]:
+    targets: list[str | None] = list(drugs) or [None]
+    for drug in targets:
         text = say("thinner.flag.thrombotic-risk", drug=drug or "-", reasons=reasons)
         out.flag(FlagCode.THROMBOTIC_RISK_HIGH, Severity.HIGH, rule, text, drug=drug)
 

@@ -170,16 +170,15 @@ def _unit_days(unit: str) -> int:
 
 
 def read_date(folded: str, today: date) -> date | None:
-    """`_read_date`, with a date after `today` (a typo) read as no date at all."""
+    """The first date the text gives: ISO, US m/d/y, "October 2026", "10/2026",
+    "2 months ago", "hace 2 meses", "last month". A month alone means its first day
+    (the earliest it can be: an older date is the less cautious reading, so the
+    rules compare the window against the latest possible day, see `latest_day`)."""
     found = _read_date(folded, today)
     return found if found is not None and found <= today else None
 
 
 def _read_date(folded: str, today: date) -> date | None:
-    """The first date the text gives: ISO, US m/d/y, "October 2026", "10/2026",
-    "2 months ago", "hace 2 meses", "last month". A month alone means its first day
-    (the earliest it can be: an older date is the less cautious reading, so the
-    rules compare the window against the latest possible day, see `latest_day`)."""
     if match := _ISO.search(folded):
         return _day(int(match[1]), int(match[2]), int(match[3]))
     if match := _US.search(folded):
@@ -197,9 +196,8 @@ def _read_date(folded: str, today: date) -> date | None:
         month = _MONTHS.get(match[1])
         if month is not None:
             return min(_last_day_of_month(int(match[2]), month), today)
-    if match := _NUMERIC_MONTH_YEAR.search(folded):
-        if 1 <= int(match[1]) <= 12:
-            return min(_last_day_of_month(int(match[2]), int(match[1])), today)
+    if (match := _NUMERIC_MONTH_YEAR.search(folded)) and 1 <= int(match[1]) <= 12:
+        return min(_last_day_of_month(int(match[2]), int(match[1])), today)
     return None
 
 

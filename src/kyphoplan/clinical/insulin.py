@@ -26,7 +26,7 @@ from kyphoplan.clinical.model import (
     Severity,
 )
 from kyphoplan.clinical.preparation import PreparationRule
-from kyphoplan.clinical.timing import EVENING, MORNING, dosing_times
+from kyphoplan.clinical.timing import EVENING, MORNING, dosing_times, instant
 from kyphoplan.clinical.wording import format_clock, join, say
 
 INSULIN_CLASSES = frozenset(
@@ -172,17 +172,25 @@ def _no_value(
     index: int,
     why: LocalText,
     whole_line: bool = True,
+    dose_due: datetime | None = None,
 ) -> None:
     """A clinician decides; `whole_line` False when other doses of the line are still
-    planned (the line stays "adjust", and its insulin plan is signed as a whole)."""
+    planned (the line stays "adjust", and its insulin plan is signed as a whole).
+    With `dose_due` the patient is asked about that one dose, and never told to
+    "keep taking it as usual": another line of the plan changes the same insulin."""
     rule = ctx.rules[NO_VALUE_RULE]
     out.flag(FlagCode.NO_VERIFIED_VALUE, Severity.HIGH, rule, why, drug=drug, input=med.input)
     due = ctx.consult_due()
     name = ctx.display_name(med, drug)
+    text = (
+        say("diabetes.insulin.consult-dose", drug=name, dose=dose_due, due=due.date())
+        if dose_due is not None
+        else say("diabetes.insulin.consult", drug=name, due=due.date())
+    )
     out.act(
         ActionCode.CONSULT_PRESCRIBER,
         rule,
-        say("diabetes.insulin.consult", drug=name, due=due.date()),
+        text,
         due=due,
         drug=drug,
         review=True,
@@ -212,7 +220,18 @@ def _basal(
             # NPH and premixed: the sources give no verified evening value.
             summary.append(say("diabetes.flag.part.no-value", due=dose.due))
             why = say("diabetes.flag.insulin-evening-no-value", drug=drug)
-            _no_value(ctx, out, med, drug, index, why, whole_line=False)
+            _no_value(ctx, out, med, drug, index, why, whole_line=False, dose_due=dose.due)
+            continue
+        if premixed and _too_close_to_start(ctx, rule, dose.due):
+            # A premix taken at (or just before) the start cannot be timed before the
+            # fasting procedure morning at home: left to the clinician (REFERENCE §7).
+            figure = _premixed_part(med, drug, usual, rule.span("morning_percent"), dose.due)
+            summary.append(say("diabetes.flag.part.premixed-timing", figure=figure))
+            why = say("diabetes.flag.premixed-timing", drug=drug, due=dose.due)
+            out.flag(FlagCode.NO_VERIFIED_VALUE, Severity.HIGH, rule, why, drug=drug, input=med.input)
+            text = say("diabetes.insulin.premixed-team", drug=name, day=dose.due.date())
+            out.act(ActionCode.ADJUST_DOSE, rule, text, due=dose.due, drug=drug, review=True)
+            proposed = True
             continue
         if dose.slot is Slot.EVENING_BEFORE:
             # SAMBA: the lower end (75%) after hypoglycaemia.
@@ -235,6 +254,11 @@ def _basal(
     if not proposed:
         out.decide(index, Disposition.REVIEW)  # e.g. bedtime-only NPH: nothing verified to propose
     return summary
+
+
+def _too_close_to_start(ctx: PlanContext, rule: PreparationRule, due: datetime) -> bool:
+    latest = ctx.hours_before(rule.number("morning_dose_latest_hours_before_start"))
+    return instant(due) > instant(latest)
 
 
 def _premixed_part(

@@ -15,6 +15,7 @@ from kyphoplan.clinical.allergy_plan import plan_allergies
 from kyphoplan.clinical.blood_thinners import plan_blood_thinners
 from kyphoplan.clinical.context import Contribution, PlanContext
 from kyphoplan.clinical.diabetes import plan_diabetes
+from kyphoplan.clinical.duplicates import hold_duplicates_once
 from kyphoplan.clinical.facts import PatientFacts
 from kyphoplan.clinical.general import plan_general
 from kyphoplan.clinical.model import Action, Disposition, Flag, Plan, Severity
@@ -22,7 +23,6 @@ from kyphoplan.clinical.preparation import load_preparation_rules
 from kyphoplan.clinical.recognition import recognize
 from kyphoplan.clinical.renal import creatinine_clearance
 from kyphoplan.clinical.rulesets import ruleset_version
-from kyphoplan.clinical.duplicates import hold_duplicates_once
 from kyphoplan.clinical.steroids import plan_steroids
 
 _AREAS: tuple[Callable[[PlanContext], Contribution], ...] = (
