@@ -20,6 +20,7 @@ from kyphoplan.clinical.model import (
 from kyphoplan.clinical.rulesets import AntithromboticRule, HoldKind, Interval, RestartKind
 from kyphoplan.clinical.thrombosis import (
     ASPIRIN_CLASS,
+    CARE_TEAM_RULE,
     P2Y12_CLASS,
     RISK_RULE,
     STENT_RULE,
@@ -390,6 +391,10 @@ def plan_blood_thinners(ctx: PlanContext) -> Contribution:
                 if i in outcome.drug.split("/")
             )
             how = _How(care_team=care_team, high_risk=assessment.high_risk)
+            if care_team:
+                rule = ctx.rules[CARE_TEAM_RULE]
+                text = say("thinner.care-team.order", drug=name)
+                out.act(ActionCode.INFORMATION, rule, text, due=None, drug=outcome.drug, audience=Audience.CARE_TEAM)
             if assessment.high_risk and outcome.kind != HoldKind.NONE.value and not classes <= _NOT_FOR_THROMBOSIS:
                 risk_drugs.append(outcome.drug)
             if assessment.stent is not None and classes & {ASPIRIN_CLASS, P2Y12_CLASS}:

@@ -171,9 +171,9 @@ def _unit_days(unit: str) -> int:
 
 def read_date(folded: str, today: date) -> date | None:
     """The first date the text gives: ISO, US m/d/y, "October 2026", "10/2026",
-    "2 months ago", "hace 2 meses", "last month". A month alone means its first day
-    (the earliest it can be: an older date is the less cautious reading, so the
-    rules compare the window against the latest possible day, see `latest_day`)."""
+    "2 months ago", "hace 2 meses", "last month". A month alone is read as its last
+    day (the most recent it can be: a window is never judged over on a guess). A
+    date after `today` (a typo) is read as no date at all."""
     found = _read_date(folded, today)
     return found if found is not None and found <= today else None
 
