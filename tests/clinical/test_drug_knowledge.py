@@ -219,7 +219,7 @@ def test_it_lets_the_route_decide_the_steroid_class(knowledge: DrugKnowledge) ->
         ("Glyxambi", ("empagliflozin", "linagliptin")),
         ("Soliqua", ("insulin glargine", "lixisenatide")),
         ("Xultophy", ("insulin degludec", "liraglutide")),
-        ("Excedrin", ("aspirin", "acetaminophen", "caffeine")),
+        ("Excedrin", ("acetaminophen", "aspirin", "caffeine")),
         ("Advair", ("fluticasone", "salmeterol")),
         ("Symbicort", ("budesonide", "formoterol")),
         ("Hyzaar", ("losartan", "hydrochlorothiazide")),

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kyphoplan.clinical.drugs import load_drug_knowledge
+from kyphoplan.clinical.drugs import ANTITHROMBOTIC_CLASSES, load_drug_knowledge
 from kyphoplan.clinical.model import Dose, Frequency
 from kyphoplan.clinical.recognition import RecognitionNote, recognize
 
@@ -456,3 +456,53 @@ _MEDICINE_LIKE_WORDS = (
 @given(st.lists(st.sampled_from(_MEDICINE_LIKE_WORDS), max_size=12).map(" ".join))
 def test_it_never_raises_on_medicine_like_text(line: str) -> None:
     assert recognize(line).input == line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "aspirin free",
+        "Tylenol aspirin-free",
+        "allergic to aspirin",
+        "alérgica a la aspirina",
+        "ASA - allergy (wheezing)",
+        "history of HIT - no heparin",
+        "ASA class III",
+        "ASA physical status 2",
+        "Bayer Contour Next glucose meter",
+        "St. Joseph hospital discharge list",
+        "5-ASA 800 mg tid",
+        "mesalamine (5-ASA) 1.2 g daily",
+        "Tylenol only, no Advil or aspirin",
+        "Tylenol instead of aspirin",
+        "Aspirin Free Excedrin",
+    ],
+)
+def test_it_never_reads_a_blood_thinner_the_patient_does_not_take(line: str) -> None:
+    knowledge = load_drug_knowledge()
+    result = recognize(line)
+    found = {knowledge.ingredient(name).drug_class for name in result.ingredients}
+    assert not found & ANTITHROMBOTIC_CLASSES, (line, result.ingredients)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("anagrelide 0.5 mg twice daily", ("anagrelide",)),
+        ("Agrylin 1 mg bid", ("anagrelide",)),
+        ("Zontivity 2.08 mg daily", ("vorapaxar",)),
+        ("argatroban drip", ("argatroban",)),
+        ("Angiomax infusion", ("bivalirudin",)),
+        ("desirudin 15 mg sc bid", ("desirudin",)),
+        ("Excedrin Migraine prn", ("acetaminophen", "aspirin", "caffeine")),
+        ("Fiorinal 1 cap q4h prn", ("butalbital", "aspirin", "caffeine")),
+        ("BC arthritis powder", ("aspirin", "caffeine")),
+        ("Bayer Back & Body 2 caplets prn", ("aspirin", "caffeine")),
+        ("Alka-Seltzer Original 2 tablets", ("aspirin", "citric acid", "sodium bicarbonate")),
+        ("Tylenol only, no Advil or aspirin", ("acetaminophen",)),
+        ("enoxaparin 40mg/0.4mL syringe daily", ("enoxaparin",)),
+        ("lantis 30 units qhs", ("insulin glargine",)),
+    ],
+)
+def test_it_finds_rare_and_hidden_blood_thinners_and_keeps_the_rest(line: str, expected: tuple[str, ...]) -> None:
+    assert recognize(line).ingredients == expected

@@ -32,6 +32,7 @@ from kyphoplan.clinical.model import RecognizedMedication
 from kyphoplan.clinical.recognition_dose import build_dose, read_dose
 from kyphoplan.clinical.recognition_frequency import read_frequency
 from kyphoplan.clinical.recognition_fuzzy import fuzzy_match
+from kyphoplan.clinical.recognition_negation import Dropped, drop_names_not_taken
 from kyphoplan.clinical.recognition_route import read_route, resolve_route
 from kyphoplan.clinical.recognition_text import Token, blank, fold, tokenize
 
@@ -106,6 +107,10 @@ class _NameMatch:
     end: int
     corrected: str | None = None  # the name a misspelt word was read as
 
+    @property
+    def ingredients(self) -> tuple[str, ...]:
+        return self.product.ingredients
+
 
 RECOGNITION_CACHE_SIZE = 8192
 
@@ -152,6 +157,10 @@ def _recognize(line: str, knowledge: DrugKnowledge) -> RecognizedMedication:
         return _unrecognized(line, unsure, note)
     if not names:
         return _unrecognized(line, unsure, RecognitionNote.NOT_RECOGNIZED)
+    names, dropped = drop_names_not_taken(folded, names)
+    if not names:
+        note = RecognitionNote.NOT_TAKEN if dropped is Dropped.NOT_TAKEN else RecognitionNote.NO_MEDICINE_NAMED
+        return _unrecognized(line, unsure, note)
 
     notes: list[str] = []
     ingredients = _resolve_ingredients(names, folded, knowledge, notes)
