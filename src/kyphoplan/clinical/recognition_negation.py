@@ -76,9 +76,7 @@ def drop_names_not_taken(folded: str, names: Sequence[N]) -> tuple[list[N], Drop
         text = folded[name.start : name.end]
         if negated or _AFTER_NOT_TAKEN.match(after):
             reason = Dropped.NOT_TAKEN
-        elif (text in _ASA and _ASA_SCORE.match(after)) or _AFTER_NOT_MEDICINE.match(after):
-            reason = reason or Dropped.NOT_A_MEDICINE
-        elif supply and PseudoIngredient.INSULIN_PUMP not in name.ingredients:
+        elif (text in _ASA and _ASA_SCORE.match(after)) or _AFTER_NOT_MEDICINE.match(after) or (supply and PseudoIngredient.INSULIN_PUMP not in name.ingredients):
             reason = reason or Dropped.NOT_A_MEDICINE
         else:
             kept.append(name)
