@@ -17,7 +17,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kyphoplan.clinical.drugs import ANTITHROMBOTIC_CLASSES, DIABETES_CLASSES, load_drug_knowledge
+from kyphoplan.clinical.drugs import (
+    ANTITHROMBOTIC_CLASSES,
+    DIABETES_CLASSES,
+    PseudoIngredient,
+    load_drug_knowledge,
+)
 from kyphoplan.clinical.model import RecognizedMedication
 from kyphoplan.clinical.recognition import recognize
 
@@ -51,7 +56,10 @@ class Score:
 class Report:
     overall: Score
     sensitive: Score  # lines labelled or read as an antithrombotic or diabetes medicine
+    antithrombotic: Score  # lines labelled or read as an antithrombotic
+    diabetes: Score  # lines labelled or read as a diabetes medicine
     antithrombotic_false_positives: list[tuple[LabelledLine, RecognizedMedication]]
+    false_antithrombotics: dict[str, set[str]]  # line -> antithrombotic ingredients the label lacks
     milliseconds_per_line: float
 
 
@@ -89,18 +97,25 @@ def evaluate(labelled: Sequence[LabelledLine]) -> Report:
     def classes(names: Sequence[str]) -> set[str]:
         return {knowledge.ingredient(n).drug_class for n in names if n in knowledge.ingredients}
 
-    overall, sensitive = Score(), Score()
+    overall, sensitive, antithrombotic, diabetes = Score(), Score(), Score(), Score()
     false_antithrombotic: list[tuple[LabelledLine, RecognizedMedication]] = []
+    false_names: dict[str, set[str]] = {}
     for item, result in zip(labelled, results, strict=True):
         _count(overall, item, result)
         plan_changing = ANTITHROMBOTIC_CLASSES | DIABETES_CLASSES
-        if (classes(item.expected) | classes(result.ingredients)) & plan_changing:
+        both = classes(item.expected) | classes(result.ingredients)
+        if both & plan_changing:
             _count(sensitive, item, result)
+        if both & ANTITHROMBOTIC_CLASSES:
+            _count(antithrombotic, item, result)
+        if both & DIABETES_CLASSES:
+            _count(diabetes, item, result)
         reported = {n for n in result.ingredients if classes([n]) & ANTITHROMBOTIC_CLASSES}
         if reported - set(item.expected):
             false_antithrombotic.append((item, result))
+            false_names[item.line] = reported - set(item.expected)
     per_line = elapsed / len(labelled) * 1000 if labelled else 0.0
-    return Report(overall, sensitive, false_antithrombotic, per_line)
+    return Report(overall, sensitive, antithrombotic, diabetes, false_antithrombotic, false_names, per_line)
 
 
 def _describe(score: Score, title: str) -> list[str]:
@@ -121,7 +136,15 @@ def main(argv: Sequence[str]) -> int:
     print(f"labelled lines: {path}")
     print("\n".join(_describe(report.overall, "all lines")))
     print("\n".join(_describe(report.sensitive, "antithrombotic + diabetes subset")))
+    for score, title in ((report.antithrombotic, "blood thinners"), (report.diabetes, "diabetes medicines")):
+        print(f"{title}: {score.lines} lines, precision {score.precision:.3f}, recall {score.recall:.3f}")
+    named = [
+        (item, result)
+        for item, result in report.antithrombotic_false_positives
+        if any(name != PseudoIngredient.BLOOD_THINNER for name in report.false_antithrombotics[item.line])
+    ]
     print(f"antithrombotic false positives: {len(report.antithrombotic_false_positives)}")
+    print(f"  of which name a drug (a possible false 'stop'): {len(named)}")
     for item, result in report.antithrombotic_false_positives:
         print(f"  {item.line!r} read as {'+'.join(result.ingredients)}")
     print(f"time: {report.milliseconds_per_line:.3f} ms per line")

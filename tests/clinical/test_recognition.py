@@ -130,15 +130,29 @@ def test_it_prefers_a_named_blood_thinner_over_the_generic_words() -> None:
 
 
 @pytest.mark.parametrize(
+    ("line", "parts", "mix"),
+    [
+        ("Humulin 70/30 20 units bid", ("insulin isophane", "insulin regular"), "insulin isophane/regular 70/30"),
+        ("Humalog Mix 75/25", ("insulin lispro protamine", "insulin lispro"), "insulin lispro protamine/lispro 75/25"),
+        ("NovoLog Mix 70/30", ("insulin aspart protamine", "insulin aspart"), "insulin aspart protamine/aspart 70/30"),
+    ],
+)
+def test_it_names_the_parts_of_a_premixed_insulin_and_keeps_the_mix(
+    line: str, parts: tuple[str, ...], mix: str
+) -> None:
+    result = recognize(line)
+    assert result.ingredients == parts
+    assert result.classes == ("insulin-premixed", "insulin-premixed")
+    assert f"premixed insulin: {mix}" in result.notes
+
+
+@pytest.mark.parametrize(
     ("line", "ingredient", "drug_class"),
     [
         ("insulin", "insulin (type not stated)", "insulin-unspecified"),
         ("Omnipod with Humalog", "insulin lispro", "insulin-pump"),
         ("t:slim X2 insulin pump", "insulin pump", "insulin-pump"),
         ("bomba de insulina", "insulin pump", "insulin-pump"),
-        ("Humulin 70/30 20 units bid", "insulin isophane/regular 70/30", "insulin-premixed"),
-        ("Humalog Mix 75/25", "insulin lispro protamine/lispro 75/25", "insulin-premixed"),
-        ("NovoLog Mix 70/30", "insulin aspart protamine/aspart 70/30", "insulin-premixed"),
         ("Humulin N 20 units", "insulin isophane", "insulin-intermediate"),
         ("Humulin R 5 units", "insulin regular", "insulin-prandial"),
         ("Tresiba 20 units", "insulin degludec", "insulin-ultra-long-acting"),

@@ -269,8 +269,9 @@ def _premixed_part(
     due: datetime,
 ) -> LocalText:
     share = None
-    # The knowledge base names the mix ("insulin isophane/regular 70/30"); else the line may.
-    for text in (drug, med.input):
+    # The knowledge base names the mix ("insulin isophane/regular 70/30", kept in a
+    # note when recognition split it into its parts); else the line may.
+    for text in (drug, *med.notes, med.input):
         match = _MIX_RATIO.search(text)
         if match and int(match.group(1)) + int(match.group(2)) == 100:
             share = int(match.group(1))
@@ -299,6 +300,11 @@ def plan_insulin_line(ctx: PlanContext, out: Contribution, med: RecognizedMedica
         _no_value(ctx, out, med, drug, index, say("diabetes.flag.insulin-combination", drug=drug))
         _approval_flag(ctx, out, ctx.rules[NO_VALUE_RULE], drug, med, [])
         return True
+    premixed = [name for name, c in found if c == "insulin-premixed"]
+    if len(premixed) > 1:
+        # The two parts of one premix ("insulin isophane" + "insulin regular") are one
+        # injection: planned once, under the premixed rule.
+        found = [("/".join(premixed), "insulin-premixed"), *((n, c) for n, c in found if c != "insulin-premixed")]
     if any(c == "insulin-pump" for _, c in found):
         # "pump with Humalog": the insulin in the pump runs at the basal rate; the
         # mealtime-insulin hold must not also be applied to it.

@@ -202,6 +202,7 @@ def _recognize(line: str, knowledge: DrugKnowledge) -> RecognizedMedication:
     if frequency_reading.frequency is None:
         notes.append(RecognitionNote.FREQUENCY_NOT_STATED)
     brand = next((m.product.name for m in kept if m.product.brand), None)
+    ingredients, classes = _split_premixes(ingredients, classes, notes)
     return RecognizedMedication(
         input=line,
         recognized=True,
@@ -215,6 +216,30 @@ def _recognize(line: str, knowledge: DrugKnowledge) -> RecognizedMedication:
         patient_unsure=unsure or blood_thinner_unnamed,
         notes=tuple(dict.fromkeys(str(note) for note in notes)),
     )
+
+
+# "insulin isophane/regular 70/30" -> "insulin isophane" + "insulin regular": the
+# contract names generic ingredients; the mix stays one premixed product (both
+# parts carry the premixed class) and its ratio is kept in a note.
+_PREMIX_NAME = re.compile(r"^insulin (?P<first>[a-z ]+)/(?P<second>[a-z ]+) (?P<ratio>\d{2}/\d{2})$")
+PREMIX_NOTE = "premixed insulin"
+
+
+def _split_premixes(
+    ingredients: tuple[str, ...], classes: tuple[str, ...], notes: list[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    split_names: list[str] = []
+    split_classes: list[str] = []
+    for name, drug_class in zip(ingredients, classes, strict=True):
+        match = _PREMIX_NAME.match(name) if drug_class == "insulin-premixed" else None
+        if match is None:
+            split_names.append(name)
+            split_classes.append(drug_class)
+            continue
+        split_names += [f"insulin {match['first']}", f"insulin {match['second']}"]
+        split_classes += [drug_class, drug_class]
+        notes.append(f"{PREMIX_NOTE}: {name}")
+    return tuple(split_names), tuple(split_classes)
 
 
 def _unrecognized(line: str, unsure: bool, reason: RecognitionNote) -> RecognizedMedication:

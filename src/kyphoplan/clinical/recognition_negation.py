@@ -58,7 +58,7 @@ _SUPPLY = re.compile(
     r"|agujas?|jeringas?|jeringuillas?|lancetas?|tiras(?:\s+reactivas)?|glucometro)\b"
 )
 
-_STRENGTH = re.compile(r"\d\s*(?:mg|mcg|g|units?|u|iu|ml|unidades)\b")
+_STRENGTH = re.compile(r"\d\s*(?:mg|mcg|units?|u|iu|ml|unidades)\b")
 
 
 def drop_names_not_taken(folded: str, names: Sequence[N]) -> tuple[list[N], Dropped | None]:
