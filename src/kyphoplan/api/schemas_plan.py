@@ -65,6 +65,22 @@ class PoliciesIn(Strict):
     radiologist_notice_days: int | None = None
 
 
+class IndicationIn(Strict):
+    """Why the patient takes a blood thinner (plan-contract.md `indications`); each kind
+    takes only its own fields (the engine names a field that does not apply)."""
+
+    kind: Literal["coronary-stent", "mechanical-valve", "atrial-fibrillation", "stroke-or-tia", "vte",
+                  "thrombophilia"]
+    stent: Literal["drug-eluting", "bare-metal", "balloon-only", "unknown"] | None = None
+    date: str | None = Field(None, description="YYYY-MM-DD; missing when not known", examples=["2026-10-20"])
+    position: Literal["mitral", "aortic", "tricuspid", "unknown"] | None = None
+    valve_type: Literal["bileaflet", "caged-ball", "tilting-disc", "unknown"] | None = None
+    cha2ds2_vasc: int | None = None
+    chads2: int | None = None
+    rheumatic: bool | None = None
+    severe: bool | None = None
+
+
 class FactsIn(Strict):
     as_of: str = Field(..., description="the moment the plan is made (the engine never reads the clock)",
                        examples=["2026-12-01T10:00:00-08:00"])
@@ -73,6 +89,7 @@ class FactsIn(Strict):
     medications: list[str] = Field(default_factory=list, examples=[["Eliquis 5mg twice a day"]])
     allergies: list[str] = Field(default_factory=list)
     labs: LabsIn | None = None
+    indications: list[IndicationIn] | None = None
     protocol: Literal["sir-2019", "asra-2018", "strictest"] | None = None
     language: Literal["en", "es"] | None = None
     policies: PoliciesIn | None = None
@@ -124,7 +141,7 @@ class ActionOut(Schema):
     drug: str | None = None
     due: str | None
     last_dose_date: str | None = None
-    audience: Literal["patient", "clinician"]
+    audience: Literal["patient", "clinician", "care-team"]
     requires_review: bool
     text: str
     texts: Texts
