@@ -69,3 +69,19 @@ def test_it_needs_a_token_with_the_preview_scope(client: Any, alex: Any, token_f
                                          "message": "a valid integration token is required"}}
     response = _post(client, _facts(), token_for(alex, "fhir:read"))
     assert response.status_code == 403 and response.json()["error"]["code"] == "missing-scope"
+
+
+def test_it_reads_the_indications_and_refuses_a_field_that_does_not_apply(
+    client: Any, alex: Any, token_for: Any
+) -> None:
+    facts = _facts()
+    facts["medications"] = ["aspirin 81 mg daily", "Plavix 75 mg daily"]
+    facts["indications"] = [{"kind": "coronary-stent", "stent": "drug-eluting", "date": "2026-10-20"}]
+    plan = _post(client, facts, token_for(alex, "plans:preview")).json()
+    assert {"code": "recent-coronary-stent", "severity": "high"}.items() <= next(
+        f for f in plan["flags"] if f["code"] == "recent-coronary-stent"
+    ).items()
+    assert not [a for a in plan["actions"] if a["code"] == "stop-medication" and a["drug"] == "aspirin"]
+    facts["indications"] = [{"kind": "vte", "stent": "bare-metal"}]
+    error = _post(client, facts, token_for(alex, "plans:preview")).json()["error"]
+    assert error["code"] == "invalid-facts" and error["field"] == "indications[0].stent"
