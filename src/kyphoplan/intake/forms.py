@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 EMPTY_ROWS = 2
@@ -21,6 +22,24 @@ DIABETES = [("none", _("No")), ("type1", _("Yes, type 1")), ("type2", _("Yes, ty
             ("other", _("Yes, another type")), ("unknown", _("I don't know"))]
 KIDNEY = [("no", _("No")), ("yes", _("Yes")), ("dialysis", _("Yes, and I have dialysis")),
           ("unknown", _("I don't know"))]
+# "Why do you take this blood thinner?" (REFERENCE §4a): the answers become the
+# contract's `indications`, so the plan knows about a recent stent or a metal valve.
+THINNER_REASONS = [
+    ("none", _("I do not take a blood thinner")),
+    ("coronary-stent", _("A stent in a heart artery (a small tube to keep it open)")),
+    ("mechanical-valve", _("A metal (mechanical) heart valve")),
+    ("atrial-fibrillation", _("An uneven heartbeat (atrial fibrillation)")),
+    ("stroke-or-tia", _("A stroke or a mini-stroke")),
+    ("vte", _("A blood clot in a leg or a lung")),
+    ("thrombophilia", _("My blood clots too easily (a clotting disorder)")),
+    ("unknown", _("I don't know")),
+]
+STENT_TYPES = [
+    ("drug-eluting", _("It gives off a medicine (drug-coated)")),
+    ("bare-metal", _("Plain metal")),
+    ("balloon-only", _("Only a balloon, no stent")),
+    ("unknown", _("I don't know")),
+]
 WEIGHT_UNITS = [("lb", _("pounds")), ("kg", _("kilograms"))]
 HEIGHT_UNITS = [("in", _("inches")), ("cm", _("centimetres"))]
 
@@ -46,6 +65,15 @@ class IntakeForm(forms.Form):
         widget=forms.RadioSelect, required=False)
     escort_name = forms.CharField(label=_("Who will take you home? (name and phone)"), max_length=200,
                                   required=False)
+    thinner_reasons = forms.MultipleChoiceField(
+        label=_("Why do you take this blood thinner?"), choices=THINNER_REASONS,
+        widget=forms.CheckboxSelectMultiple, required=False)
+    stent_date = forms.DateField(
+        label=_("When was the stent put in?"), required=False,
+        help_text=_("If you do not know the day, choose the first day of the month."),
+        widget=forms.DateInput(attrs={"type": "date"}))
+    stent_type = forms.ChoiceField(label=_("What kind of stent is it?"), choices=STENT_TYPES,
+                                   widget=forms.RadioSelect, required=False)
     weight = forms.DecimalField(label=_("Your weight"), min_value=10, max_value=900, decimal_places=1,
                                 required=False, widget=forms.NumberInput(attrs={"inputmode": "decimal"}))
     weight_unit = forms.ChoiceField(label=_("Unit"), choices=WEIGHT_UNITS, initial="lb")
@@ -64,6 +92,12 @@ class IntakeForm(forms.Form):
         for i in range(self.allergy_rows):
             self.fields[f"allergy_{i}"] = forms.CharField(label=_("Allergic to"), max_length=200, required=False)
             self.fields[f"reaction_{i}"] = forms.CharField(label=_("What happened"), max_length=200, required=False)
+
+    def clean_stent_date(self) -> Any:
+        day = self.cleaned_data.get("stent_date")
+        if day is not None and day > timezone.localdate():
+            raise forms.ValidationError(_("This date is in the future. Please check it."))
+        return day
 
     def med_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[f"med_{i}"], self[f"unsure_{i}"]) for i in range(self.med_rows)]
@@ -90,7 +124,25 @@ class IntakeForm(forms.Form):
             "height_cm": None if height_cm is None else round(height_cm, 1),
             "weight_entered": None if weight is None else [float(weight), c["weight_unit"]],
             "height_entered": None if height is None else [float(height), c["height_unit"]],
+            "thinner_reasons": list(c.get("thinner_reasons") or []),
+            "indications": indications_from(c),
         }
+
+
+def indications_from(c: dict[str, Any]) -> list[dict[str, Any]]:
+    """The contract's `indications` from the answers; "I don't know" adds nothing
+    (the plan then reads the medicine lines' own words, and fails closed)."""
+    found: list[dict[str, Any]] = []
+    for reason in c.get("thinner_reasons") or []:
+        if reason in ("none", "unknown"):
+            continue
+        item: dict[str, Any] = {"kind": reason}
+        if reason == "coronary-stent":
+            item["stent"] = c.get("stent_type") or "unknown"
+            if c.get("stent_date"):
+                item["date"] = c["stent_date"].isoformat()
+        found.append(item)
+    return found
 
 
 def initial_from(data: dict[str, Any]) -> tuple[dict[str, Any], int, int]:
@@ -109,6 +161,10 @@ def initial_from(data: dict[str, Any]) -> tuple[dict[str, Any], int, int]:
         if name in data:
             initial[name] = _tri_back(data[name])
     initial["escort_name"] = data.get("escort_name", "")
+    initial["thinner_reasons"] = data.get("thinner_reasons", [])
+    stent = next((i for i in data.get("indications", []) if i.get("kind") == "coronary-stent"), None)
+    if stent:
+        initial["stent_type"], initial["stent_date"] = stent.get("stent"), stent.get("date")
     if data.get("weight_entered"):
         initial["weight"], initial["weight_unit"] = data["weight_entered"]
     if data.get("height_entered"):

@@ -43,4 +43,5 @@ class Intake(models.Model):
             has_escort=d.get("has_escort"),
             weight_kg=d.get("weight_kg"),
             height_cm=d.get("height_cm"),
+            indications=tuple(d.get("indications", [])),
         )

@@ -43,6 +43,8 @@ class Answers:
     has_escort: bool | None = None
     weight_kg: float | None = None
     height_cm: float | None = None
+    # "Why do you take this blood thinner?": the contract's `indications`, as stored.
+    indications: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,8 @@ def build_facts(
         "protocol": case.protocol,
         "language": case.language if case.language in ("en", "es") else "en",
     }
+    if answers.indications:
+        facts["indications"] = [dict(item) for item in answers.indications]
     if policies:
         facts["policies"] = dict(policies)
     return facts
