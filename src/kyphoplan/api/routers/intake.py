@@ -17,6 +17,7 @@ from kyphoplan.api.auth import caller_with
 from kyphoplan.api.errors import ApiError, ErrorOut
 from kyphoplan.api.models import Scope
 from kyphoplan.api.routers.pathway import PlanStatus, plan_status
+from kyphoplan.api.schemas_plan import IndicationIn
 from kyphoplan.cases import roles
 from kyphoplan.cases.access import access_case
 from kyphoplan.cases.models import Case
@@ -175,7 +176,7 @@ class IntakeIn(Schema):
     diabetes: Literal["none", "type1", "type2", "other", "unknown"] = "unknown"
     weight_kg: float | None = Field(None, gt=0, lt=500)
     smoker: bool | None = None
-    indications: list[dict[str, Any]] = Field(default_factory=list, max_length=20)
+    indications: list[IndicationIn] = Field(default_factory=list, max_length=20)
 
 
 @router.put("/{case_id}/intake", response={200: PlanStatus, 409: ErrorOut, **ERRORS},
@@ -190,7 +191,7 @@ def put_intake(request: HttpRequest, case_id: UUID, body: IntakeIn) -> PlanStatu
         "medicines": [{"text": m.strip()[:300], "unsure": False} for m in body.medications if m.strip()],
         "allergies": [{"substance": a.strip()[:300], "reaction": ""} for a in body.allergies if a.strip()],
         "diabetes": body.diabetes, "smoker": body.smoker, "weight_kg": body.weight_kg,
-        "indications": body.indications,
+        "indications": [item.model_dump(exclude_none=True) for item in body.indications],
     }
     try:
         outcome = pathway.replace_intake(caller.user, case, data, ip=client_ip(request), now=timezone.now())
