@@ -9,33 +9,25 @@ error, so a typo never silently drops a fact the plan depends on.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kyphoplan.clinical.indications import (
-    Indication,
-    IndicationKind,
-    StentType,
-    ValvePosition,
-    ValveType,
+from kyphoplan.clinical.facts_checks import (
+    FactsError,
+    check_bool,
+    check_choice,
+    check_datetime,
+    check_no_unknown,
+    check_number,
+    check_object,
 )
+from kyphoplan.clinical.facts_indications import parse_indications
+from kyphoplan.clinical.indications import Indication
 from kyphoplan.clinical.model import Language, Protocol
-
-E = TypeVar("E", bound=StrEnum)
-
-
-class FactsError(ValueError):
-    """Invalid patient facts. `field` is the dotted path of the offending field."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 class Sex(StrEnum):
@@ -210,54 +202,6 @@ _TOP_FIELDS = {
 }
 
 
-def _object(value: Any, path: str) -> Mapping[str, Any]:
-    if not isinstance(value, dict):
-        raise FactsError(path, "must be an object")
-    return value
-
-
-def _no_unknown(obj: Mapping[str, Any], allowed: set[str] | tuple[str, ...], path: str) -> None:
-    for key in obj:
-        if key not in allowed:
-            where = f"{path}.{key}" if path else key
-            raise FactsError(where, "unknown field (check the spelling)")
-
-
-def _datetime(value: Any, path: str) -> datetime:
-    if not isinstance(value, str):
-        raise FactsError(path, "must be an ISO 8601 date-time string with a UTC offset")
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise FactsError(path, f"not a valid ISO 8601 date-time: {value!r}") from None
-    if parsed.tzinfo is None or parsed.utcoffset() is None:
-        raise FactsError(path, "needs a UTC offset, for example 2026-12-14T08:00:00-08:00")
-    return parsed
-
-
-def _number(value: Any, path: str, bounds: tuple[float, float]) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise FactsError(path, "must be a number")
-    low, high = bounds
-    if not low <= value <= high:
-        raise FactsError(path, f"impossible value {value} (expected {low:g} to {high:g})")
-    return float(value)
-
-
-def _choice(enum: type[E], value: Any, path: str) -> E:
-    try:
-        return enum(value)
-    except ValueError:
-        allowed = ", ".join(member.value for member in enum)
-        raise FactsError(path, f"must be one of: {allowed}") from None
-
-
-def _bool(value: Any, path: str) -> bool:
-    if not isinstance(value, bool):
-        raise FactsError(path, "must be true or false")
-    return value
-
-
 def _lines(value: Any, path: str) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise FactsError(path, "must be a list of text lines")
@@ -274,8 +218,8 @@ def _lines(value: Any, path: str) -> tuple[str, ...]:
 
 
 def _procedure(raw: Any, as_of: datetime) -> Procedure:
-    obj = _object(raw, "procedure")
-    _no_unknown(obj, ("start", "timezone", "levels", "sedation"), "procedure")
+    obj = check_object(raw, "procedure")
+    check_no_unknown(obj, ("start", "timezone", "levels", "sedation"), "procedure")
     if "timezone" not in obj:
         raise FactsError("procedure.timezone", "is required (an IANA name such as America/Los_Angeles)")
     tz_name = obj["timezone"]
@@ -287,7 +231,7 @@ def _procedure(raw: Any, as_of: datetime) -> Procedure:
         raise FactsError("procedure.timezone", f"unknown time zone {tz_name!r}") from None
     if "start" not in obj:
         raise FactsError("procedure.start", "is required")
-    start = _datetime(obj["start"], "procedure.start").astimezone(zone)
+    start = check_datetime(obj["start"], "procedure.start").astimezone(zone)
     if start <= as_of:
         raise FactsError("procedure.start", "is not after as_of (a plan needs a future procedure)")
     levels: tuple[str, ...] = ()
@@ -301,54 +245,54 @@ def _procedure(raw: Any, as_of: datetime) -> Procedure:
         levels = tuple(str(level).strip().upper() for level in raw_levels)
     sedation = Sedation.MODERATE
     if "sedation" in obj:
-        sedation = _choice(Sedation, obj["sedation"], "procedure.sedation")
+        sedation = check_choice(Sedation, obj["sedation"], "procedure.sedation")
     return Procedure(start=start, timezone=tz_name, levels=levels, sedation=sedation)
 
 
 def _patient(raw: Any) -> Patient:
-    obj = _object(raw, "patient")
+    obj = check_object(raw, "patient")
     allowed = (*_PATIENT_NUMBERS, *_PATIENT_FLAGS, "sex", "diabetes", "aspirin_indication")
-    _no_unknown(obj, allowed, "patient")
+    check_no_unknown(obj, allowed, "patient")
     values: dict[str, Any] = {}
     for name, bounds in _PATIENT_NUMBERS.items():
         if obj.get(name) is not None:
-            number = _number(obj[name], f"patient.{name}", bounds)
+            number = check_number(obj[name], f"patient.{name}", bounds)
             values[name] = int(number) if name == "age" else number
     if "age" in obj and isinstance(obj["age"], float) and not obj["age"].is_integer():
         raise FactsError("patient.age", "must be whole years")
     for name in _PATIENT_FLAGS:
         if obj.get(name) is not None:
-            values[name] = _bool(obj[name], f"patient.{name}")
+            values[name] = check_bool(obj[name], f"patient.{name}")
     if "sex" in obj:
-        values["sex"] = _choice(Sex, obj["sex"], "patient.sex")
+        values["sex"] = check_choice(Sex, obj["sex"], "patient.sex")
     if "diabetes" in obj:
         value = obj["diabetes"]
         values["diabetes"] = (
             (Diabetes.TYPE2 if value else Diabetes.NONE)
             if isinstance(value, bool)
-            else _choice(Diabetes, value, "patient.diabetes")
+            else check_choice(Diabetes, value, "patient.diabetes")
         )
     if "aspirin_indication" in obj:
-        values["aspirin_indication"] = _choice(
+        values["aspirin_indication"] = check_choice(
             AspirinIndication, obj["aspirin_indication"], "patient.aspirin_indication"
         )
     return Patient(**values)
 
 
 def _labs(raw: Any) -> Labs:
-    obj = _object(raw, "labs")
-    _no_unknown(obj, (*_LAB_NUMBERS, "on_dialysis"), "labs")
+    obj = check_object(raw, "labs")
+    check_no_unknown(obj, (*_LAB_NUMBERS, "on_dialysis"), "labs")
     values: dict[str, Any] = {}
     for name, bounds in _LAB_NUMBERS.items():
         if obj.get(name) is not None:
-            values[name] = _number(obj[name], f"labs.{name}", bounds)
+            values[name] = check_number(obj[name], f"labs.{name}", bounds)
     if obj.get("on_dialysis") is not None:
-        values["on_dialysis"] = _bool(obj["on_dialysis"], "labs.on_dialysis")
+        values["on_dialysis"] = check_bool(obj["on_dialysis"], "labs.on_dialysis")
     return Labs(**values)
 
 
 def _policies(raw: Any) -> Policies:
-    obj = _object(raw, "policies")
+    obj = check_object(raw, "policies")
     choices: dict[str, type[StrEnum]] = {
         "range_bound": RangeBound,
         "fasting": FastingPolicy,
@@ -357,91 +301,27 @@ def _policies(raw: Any) -> Policies:
         "contrast": ContrastPolicy,
     }
     days = ("consult_lead_days", "radiologist_notice_days")
-    _no_unknown(obj, (*choices, *days), "policies")
+    check_no_unknown(obj, (*choices, *days), "policies")
     values: dict[str, Any] = {}
     for name, enum in choices.items():
         if name in obj:
-            values[name] = _choice(enum, obj[name], f"policies.{name}")
+            values[name] = check_choice(enum, obj[name], f"policies.{name}")
     for name in days:
         if name in obj:
-            number = _number(obj[name], f"policies.{name}", (1, 60))
+            number = check_number(obj[name], f"policies.{name}", (1, 60))
             if not number.is_integer():
                 raise FactsError(f"policies.{name}", "must be whole days")
             values[name] = int(number)
     return Policies(**values)
 
 
-# Per kind, the fields an `indications` entry may carry (plan-contract.md).
-_INDICATION_FIELDS: dict[IndicationKind, tuple[str, ...]] = {
-    IndicationKind.CORONARY_STENT: ("stent", "date"),
-    IndicationKind.MECHANICAL_VALVE: ("position", "valve_type"),
-    IndicationKind.ATRIAL_FIBRILLATION: ("cha2ds2_vasc", "chads2", "rheumatic"),
-    IndicationKind.STROKE_OR_TIA: ("date",),
-    IndicationKind.VTE: ("date",),
-    IndicationKind.THROMBOPHILIA: ("severe",),
-}
-
-
-def _date(value: Any, path: str, as_of: datetime) -> date | None:
-    if value is None:
-        return None  # "dates may be missing (unknown)"
-    if not isinstance(value, str):
-        raise FactsError(path, "must be a date such as 2026-10-20")
-    try:
-        parsed = date.fromisoformat(value)
-    except ValueError:
-        raise FactsError(path, f"not a valid date (YYYY-MM-DD): {value!r}") from None
-    if parsed > as_of.date():
-        raise FactsError(path, "is after as_of (a past event needs a past date)")
-    return parsed
-
-
-def _indication(raw: Any, path: str, as_of: datetime) -> Indication:
-    obj = _object(raw, path)
-    if "kind" not in obj:
-        raise FactsError(f"{path}.kind", "is required")
-    kind = _choice(IndicationKind, obj["kind"], f"{path}.kind")
-    _no_unknown(obj, ("kind", *_INDICATION_FIELDS[kind]), path)
-    values: dict[str, Any] = {}
-    if "date" in obj:
-        values["date"] = _date(obj["date"], f"{path}.date", as_of)
-    if "stent" in obj:
-        values["stent"] = _choice(StentType, obj["stent"], f"{path}.stent")
-    elif kind is IndicationKind.CORONARY_STENT:
-        values["stent"] = StentType.UNKNOWN
-    if "position" in obj:
-        values["position"] = _choice(ValvePosition, obj["position"], f"{path}.position")
-    elif kind is IndicationKind.MECHANICAL_VALVE:
-        values["position"] = ValvePosition.UNKNOWN
-    if "valve_type" in obj:
-        values["valve_type"] = _choice(ValveType, obj["valve_type"], f"{path}.valve_type")
-    elif kind is IndicationKind.MECHANICAL_VALVE:
-        values["valve_type"] = ValveType.UNKNOWN
-    for name, bounds in (("cha2ds2_vasc", (0, 9)), ("chads2", (0, 6))):
-        if obj.get(name) is not None:
-            number = _number(obj[name], f"{path}.{name}", bounds)
-            if not number.is_integer():
-                raise FactsError(f"{path}.{name}", "must be a whole number")
-            values[name] = int(number)
-    for name in ("rheumatic", "severe"):
-        if obj.get(name) is not None:
-            values[name] = _bool(obj[name], f"{path}.{name}")
-    return Indication(kind=kind, origin="facts", **values)
-
-
-def _indications(raw: Any, as_of: datetime) -> tuple[Indication, ...]:
-    if not isinstance(raw, list):
-        raise FactsError("indications", 'must be a list such as [{"kind": "coronary-stent"}]')
-    return tuple(_indication(item, f"indications[{index}]", as_of) for index, item in enumerate(raw))
-
-
 def parse_facts(raw: Any) -> PatientFacts:
     """Validate the contract's input object and return typed facts."""
-    obj = _object(raw, "(top level)")
-    _no_unknown(obj, _TOP_FIELDS, "")
+    obj = check_object(raw, "(top level)")
+    check_no_unknown(obj, _TOP_FIELDS, "")
     if "as_of" not in obj:
         raise FactsError("as_of", "is required (the moment the plan is made)")
-    as_of = _datetime(obj["as_of"], "as_of")
+    as_of = check_datetime(obj["as_of"], "as_of")
     if "procedure" not in obj:
         raise FactsError("procedure", "is required")
     procedure = _procedure(obj["procedure"], as_of)
@@ -452,8 +332,8 @@ def parse_facts(raw: Any) -> PatientFacts:
         medications=_lines(obj.get("medications", []), "medications"),
         allergies=_lines(obj.get("allergies", []), "allergies"),
         labs=_labs(obj["labs"]) if obj.get("labs") is not None else Labs(),
-        indications=_indications(obj["indications"], as_of) if obj.get("indications") is not None else (),
-        protocol=_choice(Protocol, obj.get("protocol", "sir-2019"), "protocol"),
-        language=_choice(Language, obj.get("language", "en"), "language"),
+        indications=parse_indications(obj["indications"], as_of) if obj.get("indications") is not None else (),
+        protocol=check_choice(Protocol, obj.get("protocol", "sir-2019"), "protocol"),
+        language=check_choice(Language, obj.get("language", "en"), "language"),
         policies=_policies(obj["policies"]) if obj.get("policies") is not None else Policies(),
     )
