@@ -145,3 +145,20 @@ def test_it_suggests_ordering_the_missing_platelet_count_and_links_the_plan_by_s
         smart = [link for link in card["links"] if link["type"] == "smart"]
         assert smart and smart[0]["url"] == "http://testserver/smart/launch"
         assert json.loads(smart[0]["appContext"])["invocation"]
+
+
+def test_it_reads_the_ehrs_verified_rxnorm_code_before_the_text_and_records_both(call: Any) -> None:
+    coded = {"resourceType": "MedicationRequest", "id": "mr-9", "status": "active", "intent": "order",
+             "medicationCodeableConcept": {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm",
+                                                       "code": "11289", "display": "warfarin"}],
+                                           "text": "home med #3 (see pharmacy list)"},
+             "subject": {"reference": "Patient/1288992"}, "dosageInstruction": [{"text": "5 mg daily"}]}
+    body = order_sign_request(in_days(20))
+    body["prefetch"]["medicationRequests"] = searchset(coded)
+    summaries = _summaries(call(ORDER_SIGN, body))
+    assert summaries[0].startswith("Kyphoplasty prep: hold warfarin")
+    from kyphoplan.cdshooks.models import Invocation
+
+    assert Invocation.objects.get().facts["medications"] == [
+        {"text": "home med #3 (see pharmacy list) 5 mg daily",
+         "codes": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "11289", "display": "warfarin"}]}]

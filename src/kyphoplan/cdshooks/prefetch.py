@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from kyphoplan.cdshooks.config import Issuer
 from kyphoplan.cdshooks.services import PREFETCH, REQUIRED_ANY_OF
 from kyphoplan.ehr_import.client import FhirFetchError, FhirServer
-from kyphoplan.fhir.inbound import age_on, concept_text, latest_labs, lines_from, sex_of
+from kyphoplan.fhir.inbound import Line, age_on, concept_text, latest_labs, lines_from, sex_of
 from kyphoplan.fhir.outcomes import data_resources, failure_of, next_page
 
 CPT_SYSTEMS = {"http://www.ama-assn.org/go/cpt", "urn:oid:2.16.840.1.113883.6.12"}
@@ -248,7 +248,7 @@ def draft_facts(
         "as_of": as_of.isoformat(),
         "procedure": {"start": start.astimezone(zone).isoformat(), "timezone": zone.key},
         "patient": patient,
-        "medications": _unique([line.text for line in meds]),
+        "medications": medication_items(meds),
         "allergies": _unique([line.text for line in allergies]),
         "labs": {name: value for name, (value, _) in labs.items()},
     }
@@ -266,3 +266,13 @@ def _unique(lines: list[str]) -> list[str]:
     for line in lines:
         kept.setdefault(line.casefold(), line)
     return list(kept.values())
+
+
+def medication_items(lines: list[Line]) -> list[Any]:
+    """Facts' medicine lines: the text, or {"text", "codes"} when the EHR coded it (the engine
+    reads a verified code before the text). One line per text; codes of duplicates merged."""
+    kept: dict[str, tuple[str, list[dict[str, str]]]] = {}
+    for line in lines:
+        _, codes = kept.setdefault(line.text.casefold(), (line.text, []))
+        codes.extend(c for c in line.codes if c not in codes)
+    return [{"text": text, "codes": codes} if codes else text for text, codes in kept.values()]

@@ -56,11 +56,13 @@ def import_into_intake(
     before = len(medicines), len(allergies)
     for line in fetched.medications:
         if line.text.casefold() not in have:
-            medicines.append({"text": line.text, "unsure": False, "source": line.source})
+            medicines.append({"text": line.text, "unsure": False, "source": line.source,
+                              **({"codes": list(line.codes)} if line.codes else {})})
             have.add(line.text.casefold())
     for line in fetched.allergies:
         if line.substance.casefold() not in have_allergies:
-            allergies.append({"substance": line.substance, "reaction": line.reaction, "source": line.source})
+            allergies.append({"substance": line.substance, "reaction": line.reaction, "source": line.source,
+                              **({"codes": list(line.codes)} if line.codes else {})})
             have_allergies.add(line.substance.casefold())
     added = len(medicines) - before[0], len(allergies) - before[1]
     save_intake(case, {**data, "medicines": medicines, "allergies": allergies}, acting_user=acting_user,
