@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class SmartConfig(AppConfig):
+    name = "kyphoplan.smart"
+    label = "smart"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Fail closed at start-up: a malformed EHR list is an error, never "no EHRs".
+        from kyphoplan.smart.config import launch_ehrs
+
+        launch_ehrs()
