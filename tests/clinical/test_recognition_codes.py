@@ -63,3 +63,11 @@ def test_facts_refuse_a_malformed_coding_by_name() -> None:
     with pytest.raises(FactsError) as error:
         parse_facts(_facts([{"text": "x", "codes": [{"code": "1"}]}]))
     assert error.value.field == "medications[0].codes[0].system"
+
+
+def test_a_code_names_the_blood_thinner_a_line_only_calls_a_blood_thinner() -> None:
+    med = recognize_coded("antiplatelet (per cardiology) 75 mg once daily", [Coding(RXNORM, "32968")])
+    assert med.ingredients == ("clopidogrel",) and med.classes == ("p2y12-inhibitor",)
+    assert med.dose is not None and med.dose.amount == 75 and med.frequency is not None
+    assert not med.patient_unsure
+    assert med.notes[-1] == "identified by code: RxNorm 32968 is clopidogrel; the text says only that it is a blood thinner"

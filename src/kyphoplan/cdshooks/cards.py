@@ -51,18 +51,27 @@ MEDICATION_KEYS = ("medicationRequests", "medicationStatements")
 _CRITICAL_DATA = (*MEDICATION_KEYS, "allergies")
 
 
-def _head(holds: list[str], medicines_incomplete: bool) -> str:
+# Flags that leave a medicine undecided (unknown, unnamed blood thinner, no verified rule):
+# while one stands, "no blood thinner to hold" would be a guess.
+_MEDICINE_REVIEW = {"unrecognized-medication", "prescriber-consult", "no-verified-value", "dose-or-frequency-unclear"}
+
+
+def _head(plan: Mapping[str, Any], holds: list[str], medicines_incomplete: bool) -> str:
     if medicines_incomplete:
         # Never "no blood thinner" from a medicine list the EHR could not give in full.
         held = f"hold {', '.join(holds)}; " if holds else ""
         return f"Kyphoplasty prep: {held}medicine list incomplete, check blood thinners by hand"
-    return f"Kyphoplasty prep: hold {', '.join(holds)}" if holds else "Kyphoplasty prep: no blood thinner to hold"
+    if holds:
+        return f"Kyphoplasty prep: hold {', '.join(holds)}"
+    if any(f["code"] in _MEDICINE_REVIEW and f.get("severity") != "low" for f in plan["flags"]):
+        return "Kyphoplasty prep: no hold planned yet, medicines need a clinician's review"
+    return "Kyphoplasty prep: no blood thinner to hold"
 
 
 def overview_card(plan: Mapping[str, Any], notes: list[str], preview_url: str,
                   incomplete: Mapping[str, str] | None = None) -> dict[str, Any]:
     holds = _holds(plan)
-    head = _head(holds, any(key in (incomplete or {}) for key in MEDICATION_KEYS))
+    head = _head(plan, holds, any(key in (incomplete or {}) for key in MEDICATION_KEYS))
     lines = [f"- **{_when(a['due'])}** {a['text']}" if a.get("due") else f"- {a['text']}"
              for a in plan["actions"] if a.get("text")]
     detail = "\n".join(

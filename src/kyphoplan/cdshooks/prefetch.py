@@ -17,7 +17,10 @@ from zoneinfo import ZoneInfo
 
 from kyphoplan.cdshooks.config import Issuer
 from kyphoplan.cdshooks.services import PREFETCH, REQUIRED_ANY_OF
+from kyphoplan.ehr_import import backend
+from kyphoplan.ehr_import.backend import backend_client
 from kyphoplan.ehr_import.client import FhirFetchError, FhirServer
+from kyphoplan.ehr_import.smart_discovery import SmartError
 from kyphoplan.fhir.inbound import Line, age_on, concept_text, latest_labs, lines_from, sex_of
 from kyphoplan.fhir.outcomes import data_resources, failure_of, next_page
 
@@ -209,12 +212,22 @@ def _read_sent(found: Gathered, key: str, value: Any, server: FhirServer | None,
 
 
 def _server(body: Mapping[str, Any], issuer: Issuer) -> FhirServer | None:
+    """The client's FHIR server, if the issuer allows it, with the token the hook gave, else
+    our own SMART Backend Services token for that server (when we are registered there)."""
     base = body.get("fhirServer")
+    if not isinstance(base, str) or not issuer.may_fetch_from(base):
+        return None
     auth = body.get("fhirAuthorization") or {}
     token = auth.get("access_token") if isinstance(auth, dict) else None
-    if not isinstance(base, str) or not isinstance(token, str) or not token:
+    if isinstance(token, str) and token:
+        return FhirServer(base, token)
+    client = backend_client(base)
+    if client is None:
         return None
-    return FhirServer(base, token) if issuer.may_fetch_from(base) else None
+    try:
+        return FhirServer(base, backend.access_token(client))
+    except SmartError:
+        return None
 
 
 def draft_facts(

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from kyphoplan.clinical.drugs import DrugKnowledge, load_drug_knowledge
+from kyphoplan.clinical.drugs import DrugKnowledge, PseudoIngredient, load_drug_knowledge
 from kyphoplan.clinical.model import Coding, RecognizedMedication
 from kyphoplan.clinical.recognition import RecognitionNote, recognize
 
@@ -45,6 +45,14 @@ def recognize_coded(
     said = f"{CODED}: RxNorm {coding.code} is {name}"
     if by_text.recognized and by_text.ingredients == (name,):
         return replace(by_text, notes=(*by_text.notes, f"{said}; the text agrees"))
+    if by_text.ingredients == (PseudoIngredient.BLOOD_THINNER,) and kb.ingredient(name).is_antithrombotic:
+        # "antiplatelet, 75 mg once daily": the text gives the kind, dose and frequency; the code names it.
+        route = by_text.route or kb.ingredient(name).route
+        return replace(
+            by_text, ingredients=(name,), classes=(kb.ingredient(name).class_for_route(route),), route=route,
+            matched=f"{by_text.matched} + RxNorm {coding.code}", patient_unsure=RecognitionNote.PATIENT_UNSURE in by_text.notes,
+            notes=(*[n for n in by_text.notes if n != RecognitionNote.BLOOD_THINNER_NOT_NAMED],
+                   f"{said}; the text says only that it is a blood thinner"))
     if by_text.recognized:
         ingredients = (*by_text.ingredients, name) if name not in by_text.ingredients else by_text.ingredients
         note = f"{said}; the text reads as {' + '.join(by_text.ingredients)}: check the line"

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class SmartConfig(AppConfig):
@@ -8,6 +9,8 @@ class SmartConfig(AppConfig):
 
     def ready(self) -> None:
         # Fail closed at start-up: a malformed EHR list is an error, never "no EHRs".
+        from kyphoplan.ehr_import.backend import parse_backend_clients
         from kyphoplan.smart.config import launch_ehrs
 
         launch_ehrs()
+        parse_backend_clients(getattr(settings, "SMART_BACKEND_CLIENTS", ""))

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import secrets
@@ -24,16 +25,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from kyphoplan.ehr_import.smart_discovery import SmartConfiguration, SmartError, discover, post_form
 from kyphoplan.smart import services
 from kyphoplan.smart.config import SCOPE, launch_ehrs, redirect_uri
-from kyphoplan.smart.oauth import (
-    SmartConfiguration,
-    SmartError,
-    discover,
-    pkce_pair,
-    post_form,
-    verify_id_token,
-)
+from kyphoplan.smart.oauth import pkce_pair, verify_id_token
 from kyphoplan.web.net import client_ip
 
 log = logging.getLogger(__name__)
@@ -55,12 +50,14 @@ def launch(request: HttpRequest) -> HttpResponse:
         return _problem(request, "The EHR did not send a launch context.")
     try:
         config = discover(iss)
+        if "S256" not in config.code_challenge_methods:
+            raise SmartError("the EHR does not support PKCE with S256")
     except SmartError as exc:
         return _problem(request, f"kyphoplan could not start the sign-in: {exc}.", 502)
     state = secrets.token_urlsafe(24)
     verifier, challenge = pkce_pair()
     pending = dict(list(request.session.get(SESSION_KEY, {}).items())[-(MAX_PENDING - 1):])
-    pending[state] = {"iss": iss, "verifier": verifier, "config": config.__dict__}
+    pending[state] = {"iss": iss, "verifier": verifier, "config": dataclasses.asdict(config)}
     request.session[SESSION_KEY] = pending
     query = urlencode({
         "response_type": "code", "client_id": ehr.client_id, "redirect_uri": redirect_uri(),
@@ -100,7 +97,9 @@ def callback(request: HttpRequest) -> HttpResponse:
     ehr = launch_ehrs().get(iss)
     if ehr is None:
         return _problem(request, "This EHR is no longer set up to open kyphoplan.")
-    config = SmartConfiguration(**launch_state["config"])
+    saved = launch_state["config"]
+    config = SmartConfiguration(**{**saved, "code_challenge_methods": tuple(saved["code_challenge_methods"]),
+                                   "grant_types": tuple(saved["grant_types"])})
     try:
         token = post_form(config.token_endpoint, {
             "grant_type": "authorization_code", "code": request.GET.get("code", ""),
