@@ -76,7 +76,8 @@ class IntakeOut(Schema):
 class ImportIn(Schema):
     base_url: str = Field(..., description="an EHR FHIR base URL listed in KYPHOPLAN_EHR_IMPORT_SERVERS")
     patient_id: str = Field(..., min_length=1, max_length=64)
-    access_token: str = Field("", max_length=4096, description="sent to that server only")
+    access_token: str = Field("", max_length=4096, description=(
+        "sent to that server only; empty: kyphoplan's own SMART Backend Services token when it is registered there"))
 
 
 class SkippedOut(Schema):
@@ -147,9 +148,7 @@ def get_intake(request: HttpRequest, case_id: UUID) -> dict[str, Any]:
     return _out(case, intake)
 
 
-# The operation id it had under the cases router: generated clients keep working.
 @router.post("/{case_id}/intake/import", response={200: ImportOut, 502: ErrorOut, **ERRORS},
-             operation_id="kyphoplan_api_routers_cases_import_intake",
              summary="Import medicines and allergies from an EHR into the intake (scope intake:import)")
 def import_intake(request: HttpRequest, case_id: UUID, body: ImportIn) -> Any:
     caller = caller_with(request, Scope.INTAKE_IMPORT)
