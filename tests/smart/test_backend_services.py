@@ -64,6 +64,17 @@ def test_it_imports_a_paged_coded_medicine_list_with_its_own_backend_token(
     assert medicines[-1]["text"] == "antiplatelet (per cardiology) 75 mg once daily"
     assert medicines[-1]["codes"] == [{"system": RXNORM, "code": "32968", "display": "clopidogrel"}]
     assert "GET /fhir/.well-known/smart-configuration" in backend_ehr.log and "POST /token" in backend_ehr.log
+    # The plan made from the intake reads the code: the line only says "antiplatelet".
+    from django.utils import timezone
+
+    from kyphoplan.clinical.facts import parse_facts
+    from kyphoplan.clinical.plan import build_plan
+    from kyphoplan.plans.services import facts_for
+
+    facts = facts_for(maria_case, timezone.now())
+    assert {"text": medicines[-1]["text"], "codes": medicines[-1]["codes"]} in facts["medications"]
+    recognized = build_plan(parse_facts(facts)).medications
+    assert any(m.ingredients == ("clopidogrel",) and m.input == medicines[-1]["text"] for m in recognized)
     assert "GET /fhir/MedicationRequest?patient=ehr-42&page=2" in backend_ehr.log
 
 
