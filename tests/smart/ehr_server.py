@@ -133,7 +133,7 @@ class SmartEhr:
 
 
 @contextmanager
-def serve_smart_ehr() -> Iterator[SmartEhr]:
+def serve_smart_ehr(port: int = 0) -> Iterator[SmartEhr]:
     ehr = SmartEhr()
 
     class Handler(BaseHTTPRequestHandler):
@@ -182,7 +182,7 @@ def serve_smart_ehr() -> Iterator[SmartEhr]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     ehr.base = f"http://127.0.0.1:{server.server_address[1]}/fhir"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -191,3 +191,56 @@ def serve_smart_ehr() -> Iterator[SmartEhr]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _demo(argv: list[str] | None = None) -> None:
+    """Run the simulated EHR on its own (docs/integration.md): one launch ("demo-launch", for
+    Practitioner/rita-1, with the appContext given), a backend client registered with the public
+    key given, and a patient "ehr-42" whose medicine orders come in two pages, coded in RxNorm."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m tests.smart.ehr_server")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--app-context", default="", help="the launch's appContext (a CDS card's smart link gives it)")
+    parser.add_argument("--backend-jwks", default="", help="JSON file: our backend client's public JWKS")
+    args = parser.parse_args(argv)
+    rxnorm = "http://www.nlm.nih.gov/research/umls/rxnorm"
+    with serve_smart_ehr(args.port) as ehr:
+        ehr.launches["demo-launch"] = {"fhirUser": f"{ehr.base}/Practitioner/rita-1",
+                                       "appContext": args.app_context}
+        if args.backend_jwks:
+            with open(args.backend_jwks) as handle:
+                ehr.backend_clients["kyphoplan-backend"] = json.load(handle)
+
+        def order(rid: str, code: str, display: str, text: str, dose: str) -> dict[str, Any]:
+            return {"resourceType": "MedicationRequest", "id": rid, "status": "active", "intent": "order",
+                    "medicationCodeableConcept": {"coding": [{"system": rxnorm, "code": code, "display": display}],
+                                                  "text": text},
+                    "subject": {"reference": "Patient/ehr-42"}, "dosageInstruction": [{"text": dose}]}
+
+        def page(resources: list[dict[str, Any]], next_url: str = "") -> dict[str, Any]:
+            body: dict[str, Any] = {"resourceType": "Bundle", "type": "searchset",
+                                    "entry": [{"resource": r} for r in resources]}
+            if next_url:
+                body["link"] = [{"relation": "next", "url": next_url}]
+            return body
+
+        ehr.resources.update({
+            "/fhir/MedicationRequest?patient=ehr-42&_count=100": page(
+                [order("mr-1", "1364445", "apixaban 5 MG Oral Tablet", "Eliquis 5 mg", "1 tablet twice daily")],
+                f"{ehr.base}/MedicationRequest?patient=ehr-42&page=2"),
+            "/fhir/MedicationRequest?patient=ehr-42&page=2": page(
+                [order("mr-2", "32968", "clopidogrel", "antiplatelet (per cardiology)", "75 mg once daily")]),
+            # The same first page for kyphoplan's CDS prefetch template (status=active,on-hold).
+            "/fhir/MedicationRequest?patient=ehr-42&status=active,on-hold": page(
+                [order("mr-1", "1364445", "apixaban 5 MG Oral Tablet", "Eliquis 5 mg", "1 tablet twice daily")],
+                f"{ehr.base}/MedicationRequest?patient=ehr-42&page=2"),
+            "/fhir/MedicationStatement?patient=ehr-42&_count=100": page([]),
+            "/fhir/AllergyIntolerance?patient=ehr-42&_count=100": page([]),
+        })
+        print(f"simulated EHR: FHIR base {ehr.base}", flush=True)
+        threading.Event().wait()
+
+
+if __name__ == "__main__":
+    _demo()

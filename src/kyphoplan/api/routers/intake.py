@@ -104,8 +104,8 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def _recognition(text: str) -> dict[str, Any]:
-    found = recognize_line(text)
+def _recognition(text: str, codes: Any = ()) -> dict[str, Any]:
+    found = recognize_line(text, codes)
     return {"recognized": found["recognized"], "ingredients": found["ingredients"], "classes": found["classes"],
             "brand": found["brand"] or None}
 
@@ -122,7 +122,7 @@ def _out(case: Case, intake: Intake | None) -> dict[str, Any]:
         "updated_at": intake.updated_at if intake is not None else None,
         "submitted_at": intake.submitted_at if intake is not None else None,
         "medicines": [{"text": _text(m["text"]), "unsure": bool(m.get("unsure")),
-                       "source": _text(m.get("source")) or None, "recognition": _recognition(m["text"])}
+                       "source": _text(m.get("source")) or None, "recognition": _recognition(m["text"], m.get("codes"))}
                       for m in medicines],
         "allergies": [{"substance": _text(a["substance"]), "reaction": _text(a.get("reaction")),
                        "source": _text(a.get("source")) or None} for a in allergies],
