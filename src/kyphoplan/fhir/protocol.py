@@ -79,5 +79,5 @@ def fhir_endpoint(methods: tuple[str, ...]) -> Callable[[Callable[..., HttpRespo
 @fhir_endpoint(("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"))
 def unrouted(request: HttpRequest, rest: str = "") -> HttpResponse:
     if "_history" in rest.split("/"):
-        return outcome(404, "not-supported", "history is kept only for CarePlan versions (CarePlan/<id>/_history)")
+        return outcome(404, "not-supported", "only CarePlan versions can be read: CarePlan/<id>/_history/<versionId>")
     return outcome(404, "not-found", f"nothing is served at /fhir/{rest}")
