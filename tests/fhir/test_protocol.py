@@ -47,6 +47,13 @@ def test_it_versions_a_careplan_and_reads_a_version(client: Any, maria_full: Any
     _outcome(_get(client, f"{url}/_history/1", token), 404)  # a draft's earlier state is not kept
     page = _get(client, f"/fhir/CarePlan?patient={maria_full.pk}", token).json()
     assert page["entry"][0]["resource"]["meta"]["versionId"] == "2"
+    # A later signed version supersedes it: its CarePlan is revoked, a new version of the resource.
+    later = PlanVersion.objects.create(case=maria_full, number=2, created_at=timezone.now(), reason="intake",
+                                       facts={}, plan=version.plan, ruleset_version="test")
+    PlanVersion.objects.filter(pk=later.pk).update(signed_at=timezone.now(), signed_by=rita)
+    revoked = _get(client, url, token)
+    assert revoked.json()["status"] == "revoked" and revoked["ETag"] == 'W/"3"'
+    _outcome(_get(client, f"{url}/_history/2", token), 404)
 
 
 def test_it_answers_every_error_with_an_operation_outcome(client: Any, maria_full: Any, nora: Any,
