@@ -24,9 +24,14 @@ fi
 command -v uv >/dev/null 2>&1 || python3 -m pip install -q uv
 uv sync --frozen -q
 
-# axe-core (MPL-2.0) for the accessibility checks in the browser tests, from the npm
-# registry into the ignored var/ folder. Pinned so every run checks the same rules.
+# From the npm registry into the ignored var/ folder, pinned so every run checks the same
+# rules: axe-core (MPL-2.0) for the accessibility checks in the browser tests, and fhir
+# (FHIR.js, ISC) as the independent FHIR validator (scripts/validate_fhir.cjs).
+# One install for both: an npm install without a package.json removes what it did not name.
 AXE_VERSION=4.14.1
-if ! grep -q "\"version\": \"$AXE_VERSION\"" var/node/node_modules/axe-core/package.json 2>/dev/null; then
-  npm install --prefix var/node --no-audit --no-fund --no-save --silent "axe-core@$AXE_VERSION" </dev/null
+FHIR_JS_VERSION=4.12.0
+if ! grep -q "\"version\": \"$AXE_VERSION\"" var/node/node_modules/axe-core/package.json 2>/dev/null \
+   || ! grep -q "\"version\": \"$FHIR_JS_VERSION\"" var/node/node_modules/fhir/package.json 2>/dev/null; then
+  npm install --prefix var/node --no-audit --no-fund --no-save --silent \
+    "axe-core@$AXE_VERSION" "fhir@$FHIR_JS_VERSION" </dev/null
 fi

@@ -11,8 +11,12 @@ uv run ruff check src tests bench
 echo "== mypy (strict on kyphoplan.clinical)"
 uv run mypy
 
-echo "== tests on SQLite"
-uv run pytest -q -p no:cacheprovider "$@"
+echo "== tests on SQLite (recording every FHIR resource they produce)"
+rm -rf var/fhir-produced
+KYPHOPLAN_FHIR_RECORD=var/fhir-produced uv run pytest -q -p no:cacheprovider "$@"
+
+echo "== independent FHIR validation (npm fhir, US Core where claimed)"
+node scripts/validate_fhir.cjs var/fhir-produced
 
 if [ -z "${KYPHOPLAN_SKIP_POSTGRES:-}" ]; then
   echo "== tests on PostgreSQL"

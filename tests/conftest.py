@@ -153,3 +153,29 @@ def maria_request(db: Any, maria_form: dict[str, Any], client: Any) -> Any:
     response = submit(client, maria_form)
     assert response.status_code == 302, response.content[:2000]
     return CallbackRequest.objects.get(form_token=maria_form["form_token"])
+
+
+@pytest.fixture(autouse=True, scope="session")
+def record_fhir_resources() -> Iterator[None]:
+    """With KYPHOPLAN_FHIR_RECORD=<folder>, every FHIR resource the tests produce is written
+    there (one file per distinct resource) for the independent validator that
+    scripts/test.sh runs afterwards (scripts/validate_fhir.cjs)."""
+    folder = os.environ.get("KYPHOPLAN_FHIR_RECORD")
+    if not folder:
+        yield
+        return
+    import hashlib
+    import json
+
+    from kyphoplan.fhir.validate import OBSERVERS
+
+    Path(folder).mkdir(parents=True, exist_ok=True)
+
+    def record(resource: dict[str, Any]) -> None:
+        text = json.dumps(resource, sort_keys=True)
+        name = f"{resource['resourceType']}-{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"
+        (Path(folder) / name).write_text(text)
+
+    OBSERVERS.append(record)
+    yield
+    OBSERVERS.remove(record)

@@ -112,7 +112,10 @@ def test_it_imports_medicines_and_allergies_with_their_source(client: Any, maria
     data = Intake.objects.get(case=maria_case).data
     assert data["medicines"][:3] == MARIA_INTAKE["medicines"]
     assert data["medicines"][3:] == [
-        {"text": "apixaban 5 MG Oral Tablet twice a day", "unsure": False, "source": f"{base}/MedicationStatement/ms-1"},
+        # The EHR's RxNorm coding is kept next to the text (recorded, and read before it).
+        {"text": "apixaban 5 MG Oral Tablet twice a day", "unsure": False, "source": f"{base}/MedicationStatement/ms-1",
+         "codes": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "1364445",
+                    "display": "apixaban 5 MG Oral Tablet"}]},
         {"text": "metformin 1000 mg tablet 1 tablet twice daily", "unsure": False,
          "source": f"{base}/MedicationRequest/mr-1"},
     ]

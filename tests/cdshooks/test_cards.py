@@ -78,3 +78,9 @@ def test_it_says_when_nothing_needs_holding() -> None:
     [card] = plan_cards(plan, [], PREVIEW)
     assert card["summary"].startswith("Kyphoplasty prep: no blood thinner to hold")
     assert card["indicator"] == "info"
+
+
+def test_it_never_says_no_blood_thinner_while_a_medicine_awaits_review() -> None:
+    plan = {**_plan(), "actions": [a for a in _plan()["actions"] if a["code"] != "stop-medication"]}
+    [overview, *_] = plan_cards(plan, [], PREVIEW)
+    assert overview["summary"].startswith("Kyphoplasty prep: no hold planned yet, medicines need a clinician's review")

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
 
 from kyphoplan.api import errors
 from kyphoplan.api.auth import TokenAuth
 from kyphoplan.api.routers import bookings, callbacks, cases, intake, pathway, plans
 
-api = NinjaAPI(
+
+class KyphoplanApi(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        # Short ids for generated clients ("list_bookings", not "kyphoplan_api_routers_bookings_…"):
+        # the view's name, which is unique across the routers (the schema generator warns otherwise).
+        return str(operation.view_func.__name__)
+
+
+api = KyphoplanApi(
     title="kyphoplan",
     version="1",
     description=(

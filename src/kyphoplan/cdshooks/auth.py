@@ -74,7 +74,7 @@ def authenticate(authorization: str, *, audience: str, now: datetime) -> Client:
     issuer = trusted_issuers().get(iss) if isinstance(iss, str) else None
     if issuer is None:
         raise CdsAuthError("unknown issuer")
-    key = issuer.key(header.get("kid"))
+    key = issuer.key(header.get("kid"), now.timestamp())
     if key is None:
         raise CdsAuthError("no configured key for this kid")
     if key.key_type != _KEY_TYPE[alg[:2]]:

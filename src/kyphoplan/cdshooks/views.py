@@ -23,8 +23,16 @@ from kyphoplan.cdshooks.cards import plan_cards
 from kyphoplan.cdshooks.config import service_base_url
 from kyphoplan.cdshooks.engine import run_engine
 from kyphoplan.cdshooks.models import Invocation
-from kyphoplan.cdshooks.prefetch import BadRequest, MissingPrefetch, draft_facts, gather, procedure_resources
+from kyphoplan.cdshooks.prefetch import (
+    DATA_NAMES,
+    BadRequest,
+    MissingPrefetch,
+    draft_facts,
+    gather,
+    procedure_resources,
+)
 from kyphoplan.cdshooks.services import SERVICES
+from kyphoplan.cdshooks.suggestions import lab_suggester
 from kyphoplan.clinical.facts import FactsError
 from kyphoplan.staff.decorators import staff_required
 from kyphoplan.web.net import client_ip
@@ -58,6 +66,13 @@ def cors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 def _error(status: int, message: str) -> JsonResponse:
     return JsonResponse({"error": {"code": status, "message": message}}, status=status)
+
+
+def smart_link(invocation_id: object) -> dict[str, Any]:
+    """A `smart` link: the EHR launches kyphoplan (SMART App Launch) with this plan as appContext,
+    so the clinician lands on it signed in, without a second kyphoplan login."""
+    return {"label": "Open the plan in kyphoplan", "url": f"{settings.BASE_URL.rstrip('/')}/smart/launch",
+            "type": "smart", "appContext": json.dumps({"invocation": str(invocation_id)})}
 
 
 def _client(request: HttpRequest, audience: str) -> Client:
@@ -104,9 +119,9 @@ def call_service(request: HttpRequest, service_id: str) -> JsonResponse:
         procedures = procedure_resources(service.hook, context)
         if not procedures:
             return JsonResponse({"cards": []})  # not a kyphoplasty: nothing to say
-        data, notes = gather(body, client.issuer)
-        draft = draft_facts(procedures[0], data, now=now, zone=get_practice().hours.zone)
-        notes = [*draft.notes, *notes]
+        gathered = gather(body, client.issuer)
+        draft = draft_facts(procedures[0], gathered.data, now=now, zone=get_practice().hours.zone)
+        notes = [*draft.notes, *gathered.notes]
         plan, facts = run_engine(draft.facts, notes)  # adds a note for each EHR value it leaves out
     except BadRequest as exc:
         return _error(400, str(exc))
@@ -119,7 +134,11 @@ def call_service(request: HttpRequest, service_id: str) -> JsonResponse:
         placeholder=draft.placeholder_start, ip=client_ip(request), now=now,
     )
     preview = settings.BASE_URL.rstrip("/") + reverse("cdshooks:preview", args=[invocation.pk])
-    cards = plan_cards(plan, notes, preview)
+    cards = plan_cards(
+        plan, notes, preview, incomplete=gathered.incomplete, data_names=DATA_NAMES,
+        extra_links=[smart_link(invocation.pk)],
+        suggest=lab_suggester(plan, facts.get("labs", {}), str(body["context"]["patientId"])),
+    )
     recording.save_cards(invocation, cards)
     return JsonResponse({"cards": cards})
 

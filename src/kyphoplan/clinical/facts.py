@@ -9,6 +9,7 @@ error, so a typo never silently drops a fact the plan depends on.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -27,7 +28,7 @@ from kyphoplan.clinical.facts_checks import (
 )
 from kyphoplan.clinical.facts_indications import parse_indications
 from kyphoplan.clinical.indications import Indication
-from kyphoplan.clinical.model import Language, Protocol
+from kyphoplan.clinical.model import Coding, Language, Protocol
 
 
 class Sex(StrEnum):
@@ -151,6 +152,8 @@ class PatientFacts:
     procedure: Procedure
     patient: Patient = field(default_factory=Patient)
     medications: tuple[str, ...] = ()
+    # Codes the EHR gave per medicine line, in the same order (empty: text only).
+    medication_codes: tuple[tuple[Coding, ...], ...] = ()
     allergies: tuple[str, ...] = ()
     labs: Labs = field(default_factory=Labs)
     indications: tuple[Indication, ...] = ()
@@ -215,6 +218,42 @@ def _lines(value: Any, path: str) -> tuple[str, ...]:
             raise FactsError(f"{path}[{index}]", "is longer than 500 characters")
         lines.append(item)
     return tuple(lines)
+
+
+def _coding(value: Any, path: str) -> Coding:
+    obj = check_object(value, path)
+    check_no_unknown(obj, ("system", "code", "display"), path)
+    system, code, display = obj.get("system"), obj.get("code"), obj.get("display", "")
+    if not isinstance(system, str) or not system.strip():
+        raise FactsError(f"{path}.system", "is required (the code system's URL)")
+    if not isinstance(code, str) or not code.strip() or len(code) > 100:
+        raise FactsError(f"{path}.code", "is required (up to 100 characters)")
+    if not isinstance(display, str):
+        raise FactsError(f"{path}.display", "must be text")
+    return Coding(system=system.strip(), code=code.strip(), display=display[:500])
+
+
+def _medications(value: Any) -> tuple[tuple[str, ...], tuple[tuple[Coding, ...], ...]]:
+    """Each line is text ("warfarin 5 mg daily") or {"text": ..., "codes": [{"system", "code",
+    "display"}]} when the EHR coded it; codes are kept next to the text, never instead of it."""
+    if not isinstance(value, list):
+        raise FactsError("medications", "must be a list of text lines")
+    texts: list[Any] = []
+    codes: list[tuple[Coding, ...]] = []
+    for index, item in enumerate(value):
+        path = f"medications[{index}]"
+        if isinstance(item, Mapping):
+            check_no_unknown(item, ("text", "codes"), path)
+            raw_codes = item.get("codes", [])
+            if not isinstance(raw_codes, list):
+                raise FactsError(f"{path}.codes", "must be a list of codings")
+            codes.append(tuple(_coding(c, f"{path}.codes[{i}]") for i, c in enumerate(raw_codes)))
+            texts.append(item.get("text"))
+        else:
+            codes.append(())
+            texts.append(item)
+    lines = _lines(texts, "medications")
+    return lines, (tuple(codes) if any(codes) else ())
 
 
 def _procedure(raw: Any, as_of: datetime) -> Procedure:
@@ -325,11 +364,13 @@ def parse_facts(raw: Any) -> PatientFacts:
     if "procedure" not in obj:
         raise FactsError("procedure", "is required")
     procedure = _procedure(obj["procedure"], as_of)
+    medications, medication_codes = _medications(obj.get("medications", []))
     return PatientFacts(
         as_of=as_of.astimezone(ZoneInfo(procedure.timezone)),
         procedure=procedure,
         patient=_patient(obj["patient"]) if obj.get("patient") is not None else Patient(),
-        medications=_lines(obj.get("medications", []), "medications"),
+        medications=medications,
+        medication_codes=medication_codes,
         allergies=_lines(obj.get("allergies", []), "allergies"),
         labs=_labs(obj["labs"]) if obj.get("labs") is not None else Labs(),
         indications=parse_indications(obj["indications"], as_of) if obj.get("indications") is not None else (),

@@ -137,6 +137,15 @@ class RecognizedMedication:
 
 
 @dataclass(frozen=True, slots=True)
+class Coding:
+    """A code an EHR gave for a medicine line (FHIR Coding): RxNorm, SNOMED CT, ..."""
+
+    system: str
+    code: str
+    display: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class LocalText:
     """One sentence in every supported language."""
 

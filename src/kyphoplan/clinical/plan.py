@@ -21,6 +21,7 @@ from kyphoplan.clinical.general import plan_general
 from kyphoplan.clinical.model import Action, Disposition, Flag, Plan, Severity
 from kyphoplan.clinical.preparation import load_preparation_rules
 from kyphoplan.clinical.recognition import recognize
+from kyphoplan.clinical.recognition_codes import recognize_coded
 from kyphoplan.clinical.renal import creatinine_clearance
 from kyphoplan.clinical.rulesets import ruleset_version
 from kyphoplan.clinical.steroids import plan_steroids
@@ -49,7 +50,10 @@ def build_plan(facts: PatientFacts) -> Plan:
     rules = load_preparation_rules()
     context = PlanContext(
         facts=facts,
-        medications=tuple(recognize(line) for line in facts.medications),
+        medications=tuple(
+            recognize_coded(line, facts.medication_codes[i]) if facts.medication_codes else recognize(line)
+            for i, line in enumerate(facts.medications)
+        ),
         allergies=tuple(classify_allergy(line) for line in facts.allergies),
         crcl=creatinine_clearance(facts),
         rules=rules,

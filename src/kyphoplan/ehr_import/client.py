@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from kyphoplan.fhir.outcomes import data_resources, failure_of, next_page
+
 TIMEOUT_SECONDS = 10
 MAX_PAGES = 20
 MAX_BYTES = 5 * 1024 * 1024
@@ -68,18 +70,26 @@ class FhirServer:
 
     def search(self, relative: str) -> list[dict[str, Any]]:
         """Every resource of a search, page after page (at most MAX_PAGES)."""
-        url: str | None = self.url(relative)
+        return self.follow(self.url(relative))
+
+    def follow(self, url: str) -> list[dict[str, Any]]:
+        """Every resource from the page at `url` on, following `link[next]`.
+
+        A page that is an OperationOutcome, holds only one, or reports an error is a
+        failed fetch (FhirFetchError), never an empty or shorter list."""
         resources: list[dict[str, Any]] = []
+        page: str | None = url
         for _ in range(MAX_PAGES):
-            assert url is not None
-            bundle = self.get_json(url)
+            assert page is not None
+            bundle = self.get_json(page)
             if bundle["resourceType"] != "Bundle":
                 raise FhirFetchError("a search did not return a Bundle")
-            resources.extend(
-                entry["resource"] for entry in bundle.get("entry") or [] if isinstance(entry.get("resource"), dict)
-            )
-            url = next((link.get("url") for link in bundle.get("link") or [] if link.get("relation") == "next"), None)
-            if not url:
+            problem = failure_of(bundle)
+            if problem:
+                raise FhirFetchError(problem)
+            resources.extend(data_resources(bundle))
+            page = next_page(bundle)
+            if not page:
                 return resources
-            url = urljoin(self.url(""), url)
+            page = urljoin(self.url(""), page)
         raise FhirFetchError(f"more than {MAX_PAGES} pages")

@@ -17,8 +17,11 @@ from django.conf import settings
 from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
 from kyphoplan.cases.models import Case
-from kyphoplan.ehr_import.client import FhirServer
+from kyphoplan.ehr_import import backend
+from kyphoplan.ehr_import.backend import backend_client
+from kyphoplan.ehr_import.client import FhirFetchError, FhirServer
 from kyphoplan.ehr_import.fetch import fetch_patient_lines
+from kyphoplan.ehr_import.smart_discovery import SmartError
 from kyphoplan.fhir.inbound import Skipped
 from kyphoplan.intake.services import intake_for
 from kyphoplan.pathway.services import save_intake
@@ -47,6 +50,14 @@ def import_into_intake(
 ) -> ImportResult:
     if not allowed_server(base_url):
         raise ServerNotAllowed(base_url)
+    if not access_token:
+        # No token from the caller: our own (SMART Backend Services) when we are registered there.
+        client = backend_client(base_url)
+        if client is not None:
+            try:
+                access_token = backend.access_token(client)
+            except SmartError as exc:
+                raise FhirFetchError(f"no backend access token: {exc}") from None
     fetched = fetch_patient_lines(FhirServer(base_url.rstrip("/"), access_token), patient_id)
     data = dict(intake_for(case, now).data or {})
     medicines = list(data.get("medicines", []))
@@ -56,11 +67,13 @@ def import_into_intake(
     before = len(medicines), len(allergies)
     for line in fetched.medications:
         if line.text.casefold() not in have:
-            medicines.append({"text": line.text, "unsure": False, "source": line.source})
+            medicines.append({"text": line.text, "unsure": False, "source": line.source,
+                              **({"codes": list(line.codes)} if line.codes else {})})
             have.add(line.text.casefold())
     for line in fetched.allergies:
         if line.substance.casefold() not in have_allergies:
-            allergies.append({"substance": line.substance, "reaction": line.reaction, "source": line.source})
+            allergies.append({"substance": line.substance, "reaction": line.reaction, "source": line.source,
+                              **({"codes": list(line.codes)} if line.codes else {})})
             have_allergies.add(line.substance.casefold())
     added = len(medicines) - before[0], len(allergies) - before[1]
     save_intake(case, {**data, "medicines": medicines, "allergies": allergies}, acting_user=acting_user,

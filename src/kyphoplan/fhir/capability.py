@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-_BY_PATIENT = [("patient", "reference")]
+_PAGING = [("_count", "number"), ("_offset", "number")]
+_BY_PATIENT = [("patient", "reference"), *_PAGING]
+_STATUS = [("status", "token")]
 SEARCH_PARAMS: dict[str, list[tuple[str, str]]] = {
-    "Task": [("status", "token"), ("_count", "number"), ("_offset", "number")],
-    "Patient": [("identifier", "token"), ("_id", "token")],
-    "Appointment": _BY_PATIENT, "CarePlan": _BY_PATIENT, "QuestionnaireResponse": _BY_PATIENT,
-    "MedicationStatement": _BY_PATIENT, "AllergyIntolerance": _BY_PATIENT,
+    "Task": [*_STATUS, *_PAGING],
+    "Patient": [("identifier", "token"), ("_id", "token"), *_PAGING],
+    "Appointment": [*_BY_PATIENT, *_STATUS], "CarePlan": [*_BY_PATIENT, *_STATUS],
+    "QuestionnaireResponse": [*_BY_PATIENT, *_STATUS], "MedicationStatement": [*_BY_PATIENT, *_STATUS],
+    "AllergyIntolerance": [*_BY_PATIENT, ("clinical-status", "token")],
 }
 
 
@@ -24,7 +27,11 @@ def capability_statement(base_url: str, now: datetime) -> dict[str, Any]:
             interactions.append({"code": "search-type"})
         if kind in CREATE:
             interactions.append({"code": "create"})
+        if kind == "CarePlan":
+            interactions.append({"code": "vread"})
         entry: dict[str, Any] = {"type": kind, "interaction": interactions}
+        if kind == "CarePlan":
+            entry["versioning"] = "versioned"
         params = SEARCH_PARAMS.get(kind)
         if params:
             entry["searchParam"] = [{"name": name, "type": kind_} for name, kind_ in params]
@@ -40,7 +47,7 @@ def capability_statement(base_url: str, now: datetime) -> dict[str, Any]:
         "format": ["application/fhir+json", "json"],
         "rest": [{
             "mode": "server",
-            "security": {"description": "Bearer integration token with the fhir:read scope (fhir:write to create) "
+            "security": {"cors": True, "description": "Bearer integration token with the fhir:read scope (fhir:write to create) "
                                         "(manage.py create_api_token); every read is audited."},
             "resource": resources,
         }],

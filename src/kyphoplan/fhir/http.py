@@ -21,6 +21,9 @@ def base_url() -> str:
 def respond(resource: dict[str, Any], status: int = 200) -> HttpResponse:
     response = HttpResponse(json.dumps(emit(resource)), status=status, content_type=FHIR_JSON)
     response.headers["Cache-Control"] = "no-store"
+    version = (resource.get("meta") or {}).get("versionId")
+    if version and resource.get("resourceType") != "Bundle":
+        response.headers["ETag"] = f'W/"{version}"'
     return response
 
 
@@ -33,7 +36,7 @@ def bundle(kind: str, resources: list[dict[str, Any]], total: int, request: Http
            offset: int = 0, count: int | None = None) -> dict[str, Any]:
     params = {k: v for k, v in request.GET.items() if k != "_offset"}
     links = [{"relation": "self", "url": f"{base_url()}/{kind}?{urlencode({**params, '_offset': offset})}"}]
-    if count is not None and offset + count < total:
+    if count and offset + count < total:
         links.append({"relation": "next",
                       "url": f"{base_url()}/{kind}?{urlencode({**params, '_count': count, '_offset': offset + count})}"})
     return {"resourceType": "Bundle", "type": "searchset", "total": total, "link": links,

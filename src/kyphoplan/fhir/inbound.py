@@ -43,6 +43,8 @@ class Line:
     # Allergies only: the two halves of `text` ("penicillin", "hives"), for the intake form.
     substance: str = ""
     reaction: str = ""
+    # The codings the EHR gave (RxNorm, SNOMED CT, ...), kept next to the text.
+    codes: tuple[dict[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,10 +75,24 @@ def _codes(concept: Mapping[str, Any] | None) -> set[tuple[str, str]]:
     return {(str(c.get("system", "")), str(c.get("code", ""))) for c in (concept or {}).get("coding") or []}
 
 
-def _medication_name(resource: Mapping[str, Any], included: Mapping[str, Mapping[str, Any]]) -> str:
-    name = concept_text(resource.get("medicationCodeableConcept"))
-    if name:
-        return name
+def codings(concept: Mapping[str, Any] | None) -> tuple[dict[str, str], ...]:
+    """A CodeableConcept's codings that have a system and a code, as plain dicts."""
+    kept = []
+    for coding in (concept or {}).get("coding") or []:
+        system, code = str(coding.get("system") or "").strip(), str(coding.get("code") or "").strip()
+        if system and code:
+            item = {"system": system, "code": code[:100]}
+            if coding.get("display"):
+                item["display"] = str(coding["display"])[:500]
+            kept.append(item)
+    return tuple(kept)
+
+
+def _medication_concept(resource: Mapping[str, Any], included: Mapping[str, Mapping[str, Any]]
+                        ) -> tuple[Mapping[str, Any] | None, str]:
+    """The medicine's CodeableConcept (inline, contained or included Medication) and a fallback text."""
+    if resource.get("medicationCodeableConcept"):
+        return resource["medicationCodeableConcept"], ""
     ref = (resource.get("medicationReference") or {}).get("reference", "")
     target: Mapping[str, Any] | None = None
     if ref.startswith("#"):
@@ -84,8 +100,13 @@ def _medication_name(resource: Mapping[str, Any], included: Mapping[str, Mapping
     elif ref:
         target = included.get(ref)
     if target is None:
-        return str((resource.get("medicationReference") or {}).get("display") or "").strip()
-    return concept_text(target.get("code"))
+        return None, str((resource.get("medicationReference") or {}).get("display") or "").strip()
+    return target.get("code"), ""
+
+
+def _medication_name(resource: Mapping[str, Any], included: Mapping[str, Mapping[str, Any]]) -> str:
+    concept, fallback = _medication_concept(resource, included)
+    return concept_text(concept) or fallback
 
 
 def _dosage_text(resource: Mapping[str, Any]) -> str:
@@ -109,7 +130,8 @@ def medication_line(
         return Skipped(source, "no medication name or text")
     dose = _dosage_text(resource)
     text = f"{name} {dose}" if dose and dose.lower() not in name.lower() else name
-    return Line(text=" ".join(text.split())[:500], source=source)
+    return Line(text=" ".join(text.split())[:500], source=source,
+                codes=codings(_medication_concept(resource, included or {})[0]))
 
 
 def allergy_line(resource: Mapping[str, Any]) -> Line | Skipped:
@@ -134,7 +156,8 @@ def allergy_line(resource: Mapping[str, Any]) -> Line | Skipped:
                 reactions.append(words)
     reaction = ", ".join(reactions)
     text = f"{name} - {reaction}" if reactions else name
-    return Line(text=" ".join(text.split())[:500], source=source, substance=name, reaction=reaction)
+    return Line(text=" ".join(text.split())[:500], source=source, substance=name, reaction=reaction,
+                codes=codings(resource.get("code")))
 
 
 def lines_from(

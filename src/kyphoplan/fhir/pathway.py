@@ -23,6 +23,8 @@ from kyphoplan.fhir.careplan import careplan
 from kyphoplan.fhir.http import bundle, outcome, respond
 from kyphoplan.fhir.questionnaire import questionnaire_response
 from kyphoplan.fhir.resources import allergy_intolerance, appointment, medication_statement, patient
+from kyphoplan.fhir.search_params import SearchError, narrow, parse_search
+from kyphoplan.fhir.versions import stamp
 from kyphoplan.intake.models import Intake
 from kyphoplan.plans.models import PlanVersion
 from kyphoplan.plans.services import lines_for
@@ -116,7 +118,7 @@ def read(kind: str) -> Callable[[Caller, HttpRequest, str], HttpResponse]:
             case = _open(caller, request, _case_of(kind, rid), kind)
         except (ValueError, ObjectDoesNotExist):
             return outcome(404, "not-found", f"{kind}/{rid} is not known")
-        found = next((r for r in BUILDERS[kind](case) if r["id"] == rid), None)
+        found = next((r for r in stamp(kind, BUILDERS[kind](case)) if r["id"] == rid), None)
         return respond(found) if found else outcome(404, "not-found", f"{kind}/{rid} is not known")
 
     return handler
@@ -124,21 +126,21 @@ def read(kind: str) -> Callable[[Caller, HttpRequest, str], HttpResponse]:
 
 def search(kind: str) -> Callable[[Caller, HttpRequest], HttpResponse]:
     def handler(caller: Caller, request: HttpRequest) -> HttpResponse:
-        allowed = {"identifier", "_id"} if kind == "Patient" else {"patient"}
-        unknown = set(request.GET) - allowed
-        if unknown or not request.GET:
-            return outcome(400, "not-supported", f"search {kind} by {' or '.join(sorted(allowed))}")
         try:
-            if "identifier" in request.GET:
-                case_id: object = Case.objects.values_list("pk", flat=True).get(
-                    reference=request.GET["identifier"].rsplit("|", 1)[-1])
+            params = parse_search(kind, request.GET)
+        except SearchError as exc:
+            return outcome(400, "not-supported", str(exc))
+        try:
+            if params.identifier is not None:
+                case_id: object = Case.objects.values_list("pk", flat=True).get(reference=params.identifier)
             else:
-                case_id = uuid.UUID(request.GET.get("patient", request.GET.get("_id", "")).removeprefix("Patient/"))
+                case_id = uuid.UUID(params.patient)
             case = _open(caller, request, case_id, kind)
         except (ValueError, ObjectDoesNotExist):
             return respond(bundle(kind, [], 0, request))
-        found = BUILDERS[kind](case)
-        return respond(bundle(kind, found, len(found), request))
+        found = narrow(kind, stamp(kind, BUILDERS[kind](case)), params)
+        page = found[params.offset:params.offset + params.count]
+        return respond(bundle(kind, page, len(found), request, params.offset, params.count))
 
     return handler
 

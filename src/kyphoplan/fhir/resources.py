@@ -10,11 +10,15 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from kyphoplan.fhir.codes import coded_medicine
+
 REFERENCE_SYSTEM = "https://kyphoplan.org/fhir/callback-reference"
 CASE_SYSTEM = "https://kyphoplan.org/fhir/case-reference"
 CPT = "http://www.ama-assn.org/go/cpt"
 ALLERGY_CLINICAL = "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical"
 ALLERGY_VERIFICATION = "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification"
+US_CORE_PATIENT = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient"
+US_CORE_ALLERGY = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-allergyintolerance"
 
 # Call-back status → Task.status (a closed request that was not scheduled was cancelled).
 TASK_STATUS = {"new": "requested", "attempted": "in-progress", "reached": "in-progress",
@@ -58,13 +62,26 @@ def task_from_callback(req: Any) -> dict[str, Any]:
     return resource
 
 
+def _human_name(full: str) -> dict[str, Any]:
+    """One stored name → HumanName. US Core asks for family or given: the last word is taken as
+    the family name (the text keeps the name exactly as the patient wrote it)."""
+    words = full.split()
+    name: dict[str, Any] = {"text": full}
+    if words:
+        name["family"] = words[-1]
+    if len(words) > 1:
+        name["given"] = words[:-1]
+    return name
+
+
 def patient(case: Mapping[str, Any]) -> dict[str, Any]:
-    """{"id", "reference", "name", "birth_date", "sex", "phone", "email", "language"} → Patient."""
+    """{"id", "reference", "name", "birth_date", "sex", "phone", "email", "language"} → Patient (US Core)."""
     resource: dict[str, Any] = {
         "resourceType": "Patient",
         "id": str(case["id"]),
+        "meta": {"profile": [US_CORE_PATIENT]},
         "identifier": [{"system": CASE_SYSTEM, "value": case["reference"]}],
-        "name": [{"text": case["name"]}],
+        "name": [_human_name(case["name"])],
         "gender": case.get("sex") or "unknown",
         "communication": [{"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": case.get("language", "en")}]},
                            "preferred": True}],
@@ -103,12 +120,13 @@ def appointment(booking: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def medication_statement(case_id: str, index: int, line: Mapping[str, Any]) -> dict[str, Any]:
-    """One intake medicine line {"text", "unsure"} → MedicationStatement (free text, as typed)."""
+    """One intake medicine line {"text", "unsure", "codes"?} → MedicationStatement: the text as typed,
+    the EHR's codings when it was imported, and the RxNorm ingredient code where verified."""
     resource: dict[str, Any] = {
         "resourceType": "MedicationStatement",
         "id": f"{case_id}-m{index}",
         "status": "active",
-        "medicationCodeableConcept": {"text": line["text"]},
+        "medicationCodeableConcept": coded_medicine(line["text"], line.get("codes") or ()),
         "subject": {"reference": f"Patient/{case_id}"},
         "informationSource": {"reference": f"Patient/{case_id}"},
     }
@@ -122,9 +140,10 @@ def allergy_intolerance(case_id: str, index: int, line: Mapping[str, Any]) -> di
     resource: dict[str, Any] = {
         "resourceType": "AllergyIntolerance",
         "id": f"{case_id}-a{index}",
+        "meta": {"profile": [US_CORE_ALLERGY]},
         "clinicalStatus": {"coding": [{"system": ALLERGY_CLINICAL, "code": "active"}]},
         "verificationStatus": {"coding": [{"system": ALLERGY_VERIFICATION, "code": "unconfirmed"}]},
-        "code": {"text": line["substance"]},
+        "code": {"text": line["substance"], **({"coding": list(line["codes"])} if line.get("codes") else {})},
         "patient": {"reference": f"Patient/{case_id}"},
     }
     if line.get("reaction"):

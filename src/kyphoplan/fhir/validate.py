@@ -7,7 +7,7 @@ parses back: parse → serialise gives the same JSON again (tested for every res
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fhir.resources.R4B import get_fhir_model_class
@@ -50,6 +50,12 @@ _CODES: dict[str, list[tuple[str, set[str], bool]]] = {
     "CapabilityStatement": [("status", PUBLICATION_STATUS, True),
                             ("kind", {"instance", "capability", "requirements"}, True)],
 }
+
+
+# Callables shown every resource `emit` produces. The test suite registers one that records
+# them (KYPHOPLAN_FHIR_RECORD), so an independent validator can check every resource the
+# tests produced (scripts/validate_fhir.cjs); nothing is registered in production.
+OBSERVERS: list[Callable[[dict[str, Any]], None]] = []
 
 
 class FhirInvalid(ValueError):
@@ -110,4 +116,6 @@ def emit(resource: Mapping[str, Any]) -> dict[str, Any]:
     if problems:
         raise FhirInvalid(problems)
     data: dict[str, Any] = model.model_dump(mode="json")
+    for observe in OBSERVERS:
+        observe(data)
     return data

@@ -8,8 +8,6 @@ from collections.abc import Callable
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
 
 from kyphoplan.api import access
 from kyphoplan.api.models import Scope
@@ -37,7 +35,6 @@ def _caller(request: HttpRequest, scope: Scope) -> Caller | HttpResponse:
     return caller
 
 
-@require_GET
 def metadata(request: HttpRequest) -> HttpResponse:
     return respond(capability_statement(base_url(), timezone.now()))
 
@@ -105,13 +102,21 @@ def _run(request: HttpRequest, handler: Callable[..., HttpResponse] | None, scop
 CREATE: dict[str, Search] = {"QuestionnaireResponse": create_questionnaire_response}
 
 
-@require_GET
 def read(request: HttpRequest, kind: str, rid: str) -> HttpResponse:
     return _run(request, READ.get(kind), Scope.FHIR_READ, (404, f"{kind} is not served here"), rid)
 
 
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
+def vread(request: HttpRequest, kind: str, rid: str, vid: str) -> HttpResponse:
+    """Only plan-backed resources have versions; a signed CarePlan's version never changes,
+    a draft's earlier versions (before an overlay) are not kept."""
+    if kind != "CarePlan":
+        return outcome(404, "not-supported", f"{kind} has no version history here")
+    response = read(request, kind, rid)
+    if response.status_code != 200 or response.headers.get("ETag") == f'W/"{vid}"':
+        return response
+    return outcome(404, "not-found", f"{kind}/{rid} version {vid} is not kept (current: {response.headers['ETag']})")
+
+
 def type_endpoint(request: HttpRequest, kind: str) -> HttpResponse:
     """GET: search; POST: create (QuestionnaireResponse only, scope fhir:write)."""
     if request.method == "POST":

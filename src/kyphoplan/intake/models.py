@@ -34,7 +34,8 @@ class Intake(models.Model):
     def answers(self) -> Answers:
         d: dict[str, Any] = self.data or {}
         return Answers(
-            medicines=tuple(MedicineLine(m.get("text", ""), bool(m.get("unsure"))) for m in d.get("medicines", [])),
+            medicines=tuple(MedicineLine(m.get("text", ""), bool(m.get("unsure")), _codes(m.get("codes")))
+                            for m in d.get("medicines", [])),
             allergies=tuple(AllergyLine(a.get("substance", ""), a.get("reaction", "")) for a in d.get("allergies", [])),
             diabetes=d.get("diabetes") or "unknown",
             insulin=d.get("insulin"),
@@ -45,3 +46,11 @@ class Intake(models.Model):
             height_cm=d.get("height_cm"),
             indications=tuple(d.get("indications", [])),
         )
+
+
+def _codes(value: Any) -> tuple[dict[str, str], ...]:
+    """Codings kept from an EHR import, reduced to what the facts accept."""
+    if not isinstance(value, list):
+        return ()
+    return tuple({k: str(c[k]) for k in ("system", "code", "display") if c.get(k)}
+                 for c in value if isinstance(c, dict) and c.get("system") and c.get("code"))

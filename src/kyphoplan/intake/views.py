@@ -85,7 +85,7 @@ def _recognized(data: dict[str, Any]) -> dict[int, dict[str, Any]]:
     """Recognition of the saved lines, shown beside them (the no-JavaScript path)."""
     from kyphoplan.plans.engine import recognize_line
 
-    return {i: recognize_line(m["text"]) for i, m in enumerate(data.get("medicines", []))}
+    return {i: recognize_line(m["text"], m.get("codes")) for i, m in enumerate(data.get("medicines", []))}
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,11 +14,16 @@ def run_engine(facts: dict[str, Any]) -> dict[str, Any]:
     return plan_to_dict(build_plan(parse_facts(facts)))
 
 
-def recognize_line(line: str) -> dict[str, Any]:
-    """What the engine makes of one medicine line, for live feedback on the intake form."""
+def recognize_line(line: str, codes: Any = ()) -> dict[str, Any]:
+    """What the engine makes of one medicine line, for live feedback on the intake form; with the
+    codings an EHR import kept ({"system", "code"}), a verified code is read before the text."""
+    from kyphoplan.clinical.model import Coding
     from kyphoplan.clinical.recognition import recognize
+    from kyphoplan.clinical.recognition_codes import recognize_coded
 
-    med = recognize(line)
+    codings = [Coding(str(c["system"]), str(c["code"])) for c in codes or ()
+               if isinstance(c, dict) and c.get("system") and c.get("code")]
+    med = recognize_coded(line, codings) if codings else recognize(line)
     return {
         "recognized": med.recognized,
         "ingredients": list(med.ingredients),

@@ -22,6 +22,8 @@ INSULIN_LINE = {"en": "insulin (I use insulin; name and dose not listed)",
 class MedicineLine:
     text: str
     unsure: bool = False
+    # Codings an EHR import gave ({"system", "code", "display"}): the engine reads a verified one first.
+    codes: tuple[dict[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,13 @@ def medicine_lines(answers: Answers, insulin_listed: bool, language: str = "en")
     return lines
 
 
+def coded_lines(answers: Answers, lines: list[str]) -> list[Any]:
+    """`medicine_lines` with each imported line's codes: {"text", "codes"} (the facts' coded form)."""
+    listed = [m for m in answers.medicines if m.text.strip()]
+    return [{"text": line, "codes": [dict(c) for c in listed[i].codes]} if i < len(listed) and listed[i].codes
+            else line for i, line in enumerate(lines)]
+
+
 def allergy_lines(answers: Answers) -> list[str]:
     out = []
     for a in answers.allergies:
@@ -98,7 +107,7 @@ def build_facts(
         "as_of": as_of.isoformat(),
         "procedure": procedure,
         "patient": patient,
-        "medications": medicine_lines(answers, insulin_listed, case.language),
+        "medications": coded_lines(answers, medicine_lines(answers, insulin_listed, case.language)),
         "allergies": allergy_lines(answers),
         "labs": labs,
         "protocol": case.protocol,

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "kyphoplan.cdshooks",
     "kyphoplan.api",
     "kyphoplan.policy",
+    "kyphoplan.smart",
 ]
 
 MIDDLEWARE = [
@@ -206,3 +207,8 @@ BASE_URL = env_str("KYPHOPLAN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 CDS_HOOKS_ISSUERS = env_str("KYPHOPLAN_CDS_HOOKS_ISSUERS")
 # EHR FHIR servers an import may read from (comma-separated base URLs); none by default.
 EHR_IMPORT_SERVERS = env_list("KYPHOPLAN_EHR_IMPORT_SERVERS", [])
+# EHRs that may launch kyphoplan (SMART App Launch), as JSON: FHIR base -> {"client_id"}; smart/config.py.
+SMART_LAUNCH_EHRS = env_str("KYPHOPLAN_SMART_LAUNCH_EHRS")
+# Our SMART Backend Services clients, as JSON: FHIR base -> {"client_id", "key_file", "kid"};
+# ehr_import/backend.py. Used for EHR import and CDS self-fetch without a caller's token.
+SMART_BACKEND_CLIENTS = env_str("KYPHOPLAN_SMART_BACKEND_CLIENTS")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("staff/cases/", include("kyphoplan.cases.urls_pathway")),  # docs/pathway.md
     path("api/v1/", include("kyphoplan.api.urls")),
     path("fhir/", include("kyphoplan.fhir.urls")),
+    path("smart/", include("kyphoplan.smart.urls")),  # SMART App Launch (docs/integration.md)
     path("", include("kyphoplan.cdshooks.urls")),  # /cds-services…
 ]
 # /en/… and /es/…: the language is in the address, so a link can be shared and cached.

@@ -77,7 +77,8 @@ class IntakeOut(Schema):
 class ImportIn(Schema):
     base_url: str = Field(..., description="an EHR FHIR base URL listed in KYPHOPLAN_EHR_IMPORT_SERVERS")
     patient_id: str = Field(..., min_length=1, max_length=64)
-    access_token: str = Field("", max_length=4096, description="sent to that server only")
+    access_token: str = Field("", max_length=4096, description=(
+        "sent to that server only; empty: kyphoplan's own SMART Backend Services token when it is registered there"))
 
 
 class SkippedOut(Schema):
@@ -104,8 +105,8 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def _recognition(text: str) -> dict[str, Any]:
-    found = recognize_line(text)
+def _recognition(text: str, codes: Any = ()) -> dict[str, Any]:
+    found = recognize_line(text, codes)
     return {"recognized": found["recognized"], "ingredients": found["ingredients"], "classes": found["classes"],
             "brand": found["brand"] or None}
 
@@ -122,7 +123,7 @@ def _out(case: Case, intake: Intake | None) -> dict[str, Any]:
         "updated_at": intake.updated_at if intake is not None else None,
         "submitted_at": intake.submitted_at if intake is not None else None,
         "medicines": [{"text": _text(m["text"]), "unsure": bool(m.get("unsure")),
-                       "source": _text(m.get("source")) or None, "recognition": _recognition(m["text"])}
+                       "source": _text(m.get("source")) or None, "recognition": _recognition(m["text"], m.get("codes"))}
                       for m in medicines],
         "allergies": [{"substance": _text(a["substance"]), "reaction": _text(a.get("reaction")),
                        "source": _text(a.get("source")) or None} for a in allergies],
@@ -148,9 +149,7 @@ def get_intake(request: HttpRequest, case_id: UUID) -> dict[str, Any]:
     return _out(case, intake)
 
 
-# The operation id it had under the cases router: generated clients keep working.
 @router.post("/{case_id}/intake/import", response={200: ImportOut, 502: ErrorOut, **ERRORS},
-             operation_id="kyphoplan_api_routers_cases_import_intake",
              summary="Import medicines and allergies from an EHR into the intake (scope intake:import)")
 def import_intake(request: HttpRequest, case_id: UUID, body: ImportIn) -> Any:
     caller = caller_with(request, Scope.INTAKE_IMPORT)

@@ -17,7 +17,8 @@ router = Router(tags=["plans"])
 
 
 @router.post("/preview", response={200: PlanOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
-             summary="Preview a preparation plan (scope plans:preview)", exclude_unset=True)
+             summary="Preview a preparation plan (scope plans:preview)", exclude_unset=True,
+             operation_id="preview_plan")
 def preview(request: HttpRequest, facts: FactsIn) -> dict[str, Any]:
     caller_with(request, Scope.PLANS_PREVIEW)
     try:

@@ -1,0 +1,1 @@
+"""SMART App Launch 2.0 (EHR launch): a clinician opens kyphoplan from inside the EHR."""
