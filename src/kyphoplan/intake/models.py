@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from kyphoplan.plans.facts_builder import AllergyLine, Answers, MedicineLine
+from kyphoplan.intake.answers import AllergyLine, Answers, MedicineLine
 
 
 class IntakeStatus(models.TextChoices):

@@ -11,42 +11,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+# The intake's answers are the intake app's (a lower layer); re-exported for the facts' callers.
+from kyphoplan.intake.answers import AllergyLine, Answers, MedicineLine
+
+__all__ = ["AllergyLine", "Answers", "CaseInputs", "MedicineLine", "build_facts", "material"]
+
 # In the patient's language: these lines are shown back to the patient on the plan.
 # The recogniser reads "not sure" in both languages as `patient_unsure`.
 UNSURE_SUFFIX = {"en": " (I am not sure what this is)", "es": " (no estoy seguro de qué es)"}
 INSULIN_LINE = {"en": "insulin (I use insulin; name and dose not listed)",
                 "es": "insulina (uso insulina; no anoté el nombre ni la dosis)"}
-
-
-@dataclass(frozen=True)
-class MedicineLine:
-    text: str
-    unsure: bool = False
-    # Codings an EHR import gave ({"system", "code", "display"}): the engine reads a verified one first.
-    codes: tuple[dict[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class AllergyLine:
-    substance: str
-    reaction: str = ""
-
-
-@dataclass(frozen=True)
-class Answers:
-    """The intake answers, as the form stores them."""
-
-    medicines: tuple[MedicineLine, ...] = ()
-    allergies: tuple[AllergyLine, ...] = ()
-    diabetes: str = "unknown"  # none, type1, type2, other, unknown
-    insulin: bool | None = None
-    kidney: str = "unknown"  # no, yes, dialysis, unknown
-    smoker: bool | None = None
-    has_escort: bool | None = None
-    weight_kg: float | None = None
-    height_cm: float | None = None
-    # "Why do you take this blood thinner?": the contract's `indications`, as stored.
-    indications: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
