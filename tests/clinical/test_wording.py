@@ -44,9 +44,14 @@ def test_it_renders_dates_in_each_language() -> None:
     from datetime import date
 
     text = say("thinner.resume.day-after", drug="clopidogrel", due=date(2026, 12, 15))
-    assert text == LocalText(
-        en="If your care team agrees, start clopidogrel again on Tuesday 15 December.",
-        es="Si su equipo médico está de acuerdo, vuelva a tomar clopidogrel el martes 15 de diciembre.",
+    assert (text.en, text.es) == (
+        "If your care team agrees, start clopidogrel again on Tuesday 15 December.",
+        "Si su equipo médico está de acuerdo, vuelva a tomar clopidogrel el martes 15 de diciembre.",
+    )
+    # Once signed, the same line states the decision, with the same date in each language.
+    assert text.decided == LocalText(
+        en="Start clopidogrel again on Tuesday 15 December, unless your care team tells you to wait.",
+        es="Vuelva a tomar clopidogrel el martes 15 de diciembre, a menos que su equipo médico le diga que espere.",
     )
 
 
@@ -82,3 +87,26 @@ def test_it_never_doubles_the_full_stop_after_a_spanish_time() -> None:
         plan = plan_json(document.get("facts", document))
         for item in plan["actions"] + plan["flags"]:
             assert "m.." not in item["texts"]["es"], item["texts"]["es"]
+
+
+# Words that leave the patient asking whether the step was approved: after signing, no
+# patient text may say them (plan-contract.md: patient text states the decision).
+ASKS_FOR_APPROVAL = ("approves", "must approve", "will check this first", "care team agrees",
+                     "lo aprueba", "debe aprobar", "revisará esto primero", "está de acuerdo")
+
+
+def test_it_states_the_decision_once_a_plan_is_signed() -> None:
+    undecided = []
+    for path in PATIENTS:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        for action in plan_json(document.get("facts", document))["actions"]:
+            if action["audience"] != "patient":
+                continue
+            asks = [w for lang in ("en", "es") for w in ASKS_FOR_APPROVAL if w in action["texts"][lang]]
+            if not asks:
+                continue
+            decided = action.get("decided_texts") or {}
+            still = [w for lang in ("en", "es") for w in ASKS_FOR_APPROVAL if w in decided.get(lang, w)]
+            if not decided or still:
+                undecided.append(f"{path.name}: {action['code']} {action.get('drug') or ''}: {asks} / {still}")
+    assert undecided == [], "\n".join(sorted(set(undecided)))
