@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kyphoplan.api",
     "kyphoplan.policy",
     "kyphoplan.smart",
+    "kyphoplan.candidacy",  # docs/candidacy.md
 ]
 
 MIDDLEWARE = [

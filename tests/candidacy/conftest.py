@@ -1,0 +1,1 @@
+from tests.pathway.fixtures import maria_case, maria_submitted, nora, rooms  # noqa: F401
