@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("kyphoplan.cases.urls_staff")),
     path("", include("kyphoplan.plans.urls")),
     path("", include("kyphoplan.booking.urls")),
+    path("", include("kyphoplan.candidacy.urls")),  # issue 14: candidacy, codes, packet
     path("<uuid:case_id>/intake/", intake.staff_form, name="staff_intake"),
     path("<uuid:case_id>/intake/recognize", intake.staff_recognize, name="staff_recognize"),
     path("<uuid:case_id>/patient-plan/", patient.staff_page, name="staff_patient_plan"),

@@ -117,7 +117,8 @@ def _pain_min(c: Criterion, e: Evidence) -> tuple[Outcome, str]:
 def _worsening_or_pain(c: Criterion, e: Evidence) -> tuple[Outcome, str]:
     floor = int(c.params["min"])
     if e.pain_worsening or (e.pain_nrs is not None and e.pain_nrs >= floor):
-        return Outcome.MET, f"worsening pain: {e.pain_worsening}; NRS {e.pain_nrs}"
+        worse = {True: "yes", False: "no", None: "not documented"}[e.pain_worsening]
+        return Outcome.MET, f"worsening pain: {worse}; NRS {e.pain_nrs if e.pain_nrs is not None else 'not documented'}"
     if e.pain_worsening is None or e.pain_nrs is None:
         return Outcome.NOT_DOCUMENTED, "pain course or pain score not documented"
     return Outcome.NOT_MET, f"pain not worsening and NRS {e.pain_nrs} (< {floor})"

@@ -1,0 +1,87 @@
+"""Rita's candidacy page, the packet PDF and the payer page, through the Django test client."""
+
+from __future__ import annotations
+
+import subprocess
+from typing import Any
+
+import pytest
+
+from kyphoplan.candidacy import services
+from kyphoplan.candidacy.models import LevelAssessment, PayerCriteriaVersion
+from tests.candidacy.helpers import IP, NO_CONTRAINDICATION, read_maria
+from tests.pathway.fixtures import NOW
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(pdf: bytes, tmp_path: Any) -> str:
+    path = tmp_path / "packet.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def test_it_records_a_level_from_the_page_and_shows_its_grade(verified: Any, rita: Any, maria_case: Any) -> None:
+    client = verified(rita)
+    response = client.post(f"/staff/cases/{maria_case.pk}/candidacy/level/", {
+        "level": "t12", "anterior": "17.5", "middle": "24", "posterior": "27", "reference": "28",
+        "oedema": "yes", "retropulsion": "no", "fracture_age_weeks": "6", "pain_nrs": "7"})
+    assert response.status_code == 302
+    assert LevelAssessment.objects.get(case=maria_case, level="T12").grade == 2
+    page = client.get(f"/staff/cases/{maria_case.pk}/candidacy/").content.decode()
+    assert "grade 2 (moderate)" in page and "37.5 %" in page and 'data-level="T12"' in page and "<svg" in page
+
+
+def test_it_refuses_an_impossible_height_with_a_message(verified: Any, rita: Any, maria_case: Any) -> None:
+    client = verified(rita)
+    response = client.post(f"/staff/cases/{maria_case.pk}/candidacy/level/", {
+        "level": "C5", "anterior": "17.5", "middle": "24", "posterior": "27", "reference": "28",
+        "oedema": "yes", "retropulsion": "no"})
+    assert response.status_code == 200 and "not a thoracic or lumbar level" in response.content.decode()
+    assert not LevelAssessment.objects.exists()
+
+
+def test_it_404s_an_unknown_case(verified: Any, rita: Any) -> None:
+    client = verified(rita)
+    assert client.get("/staff/cases/00000000-0000-0000-0000-000000000000/candidacy/").status_code == 404
+
+
+def test_it_makes_a_packet_with_the_grade_the_met_criteria_and_the_codes(
+        verified: Any, rita: Any, maria_submitted: Any, tmp_path: Any) -> None:
+    read_maria(rita, maria_submitted)
+    services.do_answer_checklist(rita, maria_submitted, answers=NO_CONTRAINDICATION, ip=IP, now=NOW)
+    services.do_sign_checklist(rita, maria_submitted, ip=IP, now=NOW)
+    response = verified(rita).get(f"/staff/cases/{maria_submitted.pk}/prior-auth.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = " ".join(_text(response.content, tmp_path).split())
+    assert "Letter of medical necessity" in text
+    assert "grade 2 (moderate) wedge fracture with 37.5 % height loss" in text
+    assert "22513 T12" in text and "22515 L1" in text and "M80.08XA" in text
+    assert ("Criteria met: Acute or subacute fracture shown on imaging; Pain NRS/VAS ≥ 8 (hospitalised) or ≥ 5 "
+            "(outpatient) despite optimal non-surgical care; Worsening pain, or NRS ≥ 5; At least two of: height "
+            "loss > 25 %, kyphotic deformity, RDQ > 17; Bone-density referral documented; Osteoporosis education "
+            "documented.") in text
+    assert "Paracetamol and tramadol 6 weeks" in text
+
+
+def test_it_shows_relative_flags_on_the_plan_review(verified: Any, rita: Any, maria_submitted: Any) -> None:
+    services.do_answer_checklist(rita, maria_submitted, answers={"rel.pregnancy": "present"}, ip=IP, now=NOW)
+    page = verified(rita).get(f"/staff/cases/{maria_submitted.pk}/plan/").content.decode()
+    assert 'id="candidacy-flags"' in page and "Pregnancy" in page
+
+
+def test_alex_edits_a_payer_record_with_a_reason(verified: Any, alex: Any) -> None:
+    import json
+
+    from kyphoplan.clinical.payer_criteria import shipped_records
+
+    client = verified(alex)
+    raw = shipped_records()["evicore-cmm-607"]
+    raw["criteria"][0]["levels"] = 3
+    bad = client.post("/staff/cases/payers/", {"record_id": "evicore-cmm-607", "record": "{", "reason": "x"})
+    assert "not valid JSON" in bad.content.decode()
+    ok = client.post("/staff/cases/payers/", {"record_id": "evicore-cmm-607", "record": json.dumps(raw),
+                                              "reason": "2027 contract allows 3 levels"})
+    assert ok.status_code == 302
+    assert PayerCriteriaVersion.objects.get().record["criteria"][0]["levels"] == 3
