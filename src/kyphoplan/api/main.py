@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 
 from kyphoplan.api import errors
 from kyphoplan.api.auth import TokenAuth
-from kyphoplan.api.routers import bookings, callbacks, cases, intake, pathway, plans
+from kyphoplan.api.routers import bookings, callbacks, candidacy, cases, intake, pathway, plans
 
 
 class KyphoplanApi(NinjaAPI):
@@ -39,3 +39,4 @@ api.add_router("/cases", cases.router)
 api.add_router("/cases", intake.router)
 api.add_router("/cases", pathway.router)
 api.add_router("/bookings", bookings.router)
+api.add_router("/candidacy", candidacy.router)

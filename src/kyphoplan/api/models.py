@@ -23,6 +23,7 @@ class Scope(models.TextChoices):
     PLANS_READ = "plans:read", "Read a case's plan and what its patient is shown"
     PLANS_WRITE = "plans:write", "Change a case's unsigned plan (overrides) or amend a signed one"
     PLANS_SIGN = "plans:sign", "Sign a case's plan"
+    CANDIDACY_READ = "candidacy:read", "Read a case's fracture grading, candidacy checklist, payer criteria and codes"
 
 
 class ApiToken(models.Model):

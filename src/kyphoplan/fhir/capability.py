@@ -15,6 +15,8 @@ SEARCH_PARAMS: dict[str, list[tuple[str, str]]] = {
     "QuestionnaireResponse": [*_BY_PATIENT, *_STATUS], "MedicationStatement": [*_BY_PATIENT, *_STATUS],
     "AllergyIntolerance": [*_BY_PATIENT, ("clinical-status", "token")],
 }
+# Candidacy (issue 14, fhir/candidacy.py).
+SEARCH_PARAMS.update({kind: _BY_PATIENT for kind in ("Condition", "ServiceRequest", "Observation", "DocumentReference")})
 
 
 def capability_statement(base_url: str, now: datetime) -> dict[str, Any]:

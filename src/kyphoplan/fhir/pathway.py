@@ -45,7 +45,7 @@ def _patient(case: Case) -> list[dict[str, Any]]:
 
 def _appointments(case: Case) -> list[dict[str, Any]]:
     return [appointment({"id": b.pk, "case_id": case.pk, "status": b.status, "start": b.start, "end": b.end,
-                         "room": b.room.name, "levels": b.levels})
+                         "room": b.room.name, "levels": b.levels, "planned_levels": tuple(case.levels_to_treat)})
             for b in Booking.objects.filter(case=case).select_related("room").order_by("start")]
 
 

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from kyphoplan.fhir.codes import coded_medicine
+from kyphoplan.fhir.procedure_codes import service_types
 
 REFERENCE_SYSTEM = "https://kyphoplan.org/fhir/callback-reference"
 CASE_SYSTEM = "https://kyphoplan.org/fhir/case-reference"
@@ -103,12 +104,12 @@ APPOINTMENT_STATUS = {"active": "booked", "moved": "cancelled", "cancelled": "ca
 
 
 def appointment(booking: Mapping[str, Any]) -> dict[str, Any]:
-    """{"id", "case_id", "status", "start", "end", "room", "levels"} → Appointment."""
+    """{"id", "case_id", "status", "start", "end", "room", "levels", "planned_levels"} → Appointment."""
     return {
         "resourceType": "Appointment",
         "id": str(booking["id"]),
         "status": APPOINTMENT_STATUS[booking["status"]],
-        "serviceType": [{"coding": [{"system": CPT, "code": "22513"}], "text": "Balloon kyphoplasty"}],
+        "serviceType": service_types(booking.get("planned_levels", ())),  # CPT per planned level (issue 14)
         "description": f"Balloon kyphoplasty, {booking['levels']} level(s)",
         "start": _instant(booking["start"]),
         "end": _instant(booking["end"]),

@@ -13,7 +13,7 @@ from kyphoplan.api import access
 from kyphoplan.api.models import Scope
 from kyphoplan.api.tokens import Caller, from_header
 from kyphoplan.callbacks.models import CallbackRequest
-from kyphoplan.fhir import pathway
+from kyphoplan.fhir import candidacy, pathway
 from kyphoplan.fhir.capability import capability_statement
 from kyphoplan.fhir.create import create_questionnaire_response
 from kyphoplan.fhir.http import base_url, bundle, outcome, respond
@@ -81,8 +81,10 @@ def _questionnaire_search(caller: Caller, request: HttpRequest) -> HttpResponse:
 Read = Callable[[Caller, HttpRequest, str], HttpResponse]
 Search = Callable[[Caller, HttpRequest], HttpResponse]
 # Resource types served now; the CapabilityStatement is built from this table.
-READ: dict[str, Read] = {"Task": _task_read, "Questionnaire": _questionnaire_read, **pathway.READ}
-SEARCH: dict[str, Search] = {"Task": _task_search, "Questionnaire": _questionnaire_search, **pathway.SEARCH}
+READ: dict[str, Read] = {"Task": _task_read, "Questionnaire": _questionnaire_read, **pathway.READ,
+                         **candidacy.READ}  # candidacy: issue 14
+SEARCH: dict[str, Search] = {"Task": _task_search, "Questionnaire": _questionnaire_search, **pathway.SEARCH,
+                             **candidacy.SEARCH}
 
 
 def _run(request: HttpRequest, handler: Callable[..., HttpResponse] | None, scope: Scope,
