@@ -1,1 +1,2 @@
+from tests.api.conftest import token_for  # noqa: F401
 from tests.pathway.fixtures import maria_case, maria_submitted, nora, rooms  # noqa: F401

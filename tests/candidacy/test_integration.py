@@ -14,7 +14,6 @@ from kyphoplan.audit.models import AuditEvent
 from kyphoplan.booking.services import book
 from kyphoplan.candidacy import services
 from kyphoplan.cases.models import Case
-from tests.api.conftest import token_for  # noqa: F401
 from tests.candidacy.helpers import IP, NO_CONTRAINDICATION, read_maria
 from tests.pathway.fixtures import NOW, START
 
