@@ -15,6 +15,10 @@ from tests.pathway.fixtures import NOW
 pytestmark = pytest.mark.django_db
 
 
+def _prefixed(data: dict[str, str]) -> dict[str, str]:
+    return {f"level-{k}": v for k, v in data.items()}
+
+
 def _text(pdf: bytes, tmp_path: Any) -> str:
     path = tmp_path / "packet.pdf"
     path.write_bytes(pdf)
@@ -24,9 +28,9 @@ def _text(pdf: bytes, tmp_path: Any) -> str:
 
 def test_it_records_a_level_from_the_page_and_shows_its_grade(verified: Any, rita: Any, maria_case: Any) -> None:
     client = verified(rita)
-    response = client.post(f"/staff/cases/{maria_case.pk}/candidacy/level/", {
+    response = client.post(f"/staff/cases/{maria_case.pk}/candidacy/level/", _prefixed({
         "level": "t12", "anterior": "17.5", "middle": "24", "posterior": "27", "reference": "28",
-        "oedema": "yes", "retropulsion": "no", "fracture_age_weeks": "6", "pain_nrs": "7"})
+        "oedema": "yes", "retropulsion": "no", "fracture_age_weeks": "6", "pain_nrs": "7"}))
     assert response.status_code == 302
     assert LevelAssessment.objects.get(case=maria_case, level="T12").grade == 2
     page = client.get(f"/staff/cases/{maria_case.pk}/candidacy/").content.decode()
@@ -35,9 +39,9 @@ def test_it_records_a_level_from_the_page_and_shows_its_grade(verified: Any, rit
 
 def test_it_refuses_an_impossible_height_with_a_message(verified: Any, rita: Any, maria_case: Any) -> None:
     client = verified(rita)
-    response = client.post(f"/staff/cases/{maria_case.pk}/candidacy/level/", {
+    response = client.post(f"/staff/cases/{maria_case.pk}/candidacy/level/", _prefixed({
         "level": "C5", "anterior": "17.5", "middle": "24", "posterior": "27", "reference": "28",
-        "oedema": "yes", "retropulsion": "no"})
+        "oedema": "yes", "retropulsion": "no"}))
     assert response.status_code == 200 and "not a thoracic or lumbar level" in response.content.decode()
     assert not LevelAssessment.objects.exists()
 
@@ -85,3 +89,14 @@ def test_alex_edits_a_payer_record_with_a_reason(verified: Any, alex: Any) -> No
                                               "reason": "2027 contract allows 3 levels"})
     assert ok.status_code == 302
     assert PayerCriteriaVersion.objects.get().record["criteria"][0]["levels"] == 3
+
+
+def test_it_saves_the_checklist_from_the_page_and_ignores_unknown_answers(verified: Any, rita: Any,
+                                                                          maria_case: Any) -> None:
+    from kyphoplan.candidacy.models import Candidacy
+
+    response = verified(rita).post(f"/staff/cases/{maria_case.pk}/candidacy/checklist/", {
+        "item-abs.infection": "present", "item-rel.pregnancy": "absent", "item-abs.coagulopathy": "maybe"})
+    assert response.status_code == 302
+    row = Candidacy.objects.get(case=maria_case)
+    assert row.answers == {"abs.infection": "present", "rel.pregnancy": "absent"} and row.booking_blocked

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import translation
-from weasyprint import HTML
 
 from kyphoplan.candidacy.models import ChecklistSignoff
 from kyphoplan.candidacy.summary import Summary
@@ -37,6 +36,9 @@ def packet_context(s: Summary, *, now: datetime) -> dict[str, Any]:
 
 
 def packet_pdf(s: Summary, *, now: datetime, base_url: str) -> bytes:
+    # WeasyPrint takes seconds to import: load it when a packet is made, not with the URLs (as patient/documents.py).
+    from weasyprint import HTML
+
     with translation.override("en"):
         html = render_to_string("candidacy/packet.html", packet_context(s, now=now))
     return HTML(string=html, base_url=base_url).write_pdf()

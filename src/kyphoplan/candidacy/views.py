@@ -36,9 +36,9 @@ def _page(request: HttpRequest, case_id: str, *, level_form: LevelForm | None = 
     return render(request, "candidacy/page.html", {
         "s": s, "case": s.case, "spine": spine_svg(s.levels, list(s.case.levels_to_treat)),
         "levels": [(lv, one_decimal(lv.assessment.max_loss)) for lv in s.levels],
-        "level_form": level_form or LevelForm(),
-        "facts_form": facts_form or FactsForm(initial=initial_facts(s.candidacy)),
-        "answers": Answer, "max_loss": one_decimal(s.evidence.max_height_loss) if s.evidence.max_height_loss else None,
+        "level_form": level_form or LevelForm(prefix="level"),
+        "facts_form": facts_form or FactsForm(initial=initial_facts(s.candidacy), prefix="facts"),
+        "answers": [(a.value, a.value.replace("_", " ")) for a in Answer], "max_loss": one_decimal(s.evidence.max_height_loss) if s.evidence.max_height_loss else None,
         "signoffs": ChecklistSignoff.objects.filter(case=s.case).select_related("signed_by", "plan_version")[:5],
         "can_assess": roles.has_role(user, services.ASSESS),
         "can_sign": roles.has_role(user, services.RADIOLOGIST),
@@ -57,7 +57,7 @@ def page(request: HttpRequest, case_id: str) -> HttpResponse:
 @practice_time
 def level(request: HttpRequest, case_id: str) -> HttpResponse:
     s = access_candidacy(request.user, case_id, ip=client_ip(request), now=timezone.now(), what="candidacy level")
-    form = LevelForm(request.POST)
+    form = LevelForm(request.POST, prefix="level")
     if form.is_valid():
         c = form.cleaned_data
         try:
@@ -79,7 +79,7 @@ def level(request: HttpRequest, case_id: str) -> HttpResponse:
 @practice_time
 def facts(request: HttpRequest, case_id: str) -> HttpResponse:
     s = access_candidacy(request.user, case_id, ip=client_ip(request), now=timezone.now(), what="candidacy facts")
-    form = FactsForm(request.POST)
+    form = FactsForm(request.POST, prefix="facts")
     if form.is_valid():
         try:
             services.do_update_facts(request.user, s.case, values=form.values(), ip=client_ip(request),
@@ -98,7 +98,7 @@ def facts(request: HttpRequest, case_id: str) -> HttpResponse:
 def checklist(request: HttpRequest, case_id: str) -> HttpResponse:
     s = access_candidacy(request.user, case_id, ip=client_ip(request), now=timezone.now(), what="checklist")
     answers = {ln.item.id: request.POST[f"item-{ln.item.id}"] for ln in s.review.lines
-               if request.POST.get(f"item-{ln.item.id}") in Answer.values}
+               if request.POST.get(f"item-{ln.item.id}") in {a.value for a in Answer}}
     services.do_answer_checklist(request.user, s.case, answers=answers, ip=client_ip(request), now=timezone.now())
     messages.success(request, "Checklist saved.")
     return redirect("candidacy:page", case_id=s.case.pk)
