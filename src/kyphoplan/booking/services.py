@@ -17,7 +17,6 @@ from kyphoplan.audit.models import Action
 from kyphoplan.booking.config import get_rules
 from kyphoplan.booking.models import Booking, BookingStatus, Resource, ResourceKind, SlotClaim
 from kyphoplan.booking.slots import BookingRuleError, check_working_hours, timeline
-from kyphoplan.candidacy.services import blocking_reason  # issue 14: the candidacy gate
 from kyphoplan.cases import roles
 from kyphoplan.cases.models import Case
 
@@ -59,10 +58,6 @@ def book(
     try:
         with transaction.atomic():
             locked = Case.objects.select_for_update().get(pk=case.pk)
-            # Candidacy (issue 14): an absolute contraindication without an override blocks booking.
-            # The database refuses it too (candidacy migration 0002); this gives the clear message.
-            if (blocked := blocking_reason(locked)) is not None:
-                raise BookingRuleError(blocked)
             previous = Booking.objects.filter(case=locked, status=BookingStatus.ACTIVE).first()
             if previous is not None:
                 previous.claims.all().delete()
