@@ -11,9 +11,9 @@ import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
 from kyphoplan.audit.models import AuditEvent
-from kyphoplan.booking.services import book
 from kyphoplan.candidacy import services
 from kyphoplan.cases.models import Case
+from kyphoplan.pathway.services import book
 from tests.candidacy.helpers import IP, NO_CONTRAINDICATION, read_maria
 from tests.pathway.fixtures import NOW, START
 
@@ -57,7 +57,7 @@ def test_it_serves_the_candidacy_over_rest_with_its_own_scope(client: Any, rita:
 
 def test_it_codes_the_fhir_appointment_from_the_planned_levels(client: Any, rita: Any, nora: Any, maria_read: Any,
                                                                rooms: Any, token_for: Callable[..., str]) -> None:
-    booking = book(nora, maria_read, room=rooms["room1"], start=START, ip=IP, now=NOW)
+    booking, _ = book(nora, maria_read, room=rooms["room1"], start=START, ip=IP, now=NOW)
     token = token_for(nora, "fhir:read")
     appt = _valid(_get(client, f"/fhir/Appointment/{booking.pk}", token).json())
     assert [c["coding"][0]["code"] for c in appt["serviceType"]] == ["22513", "22515"]

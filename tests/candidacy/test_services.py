@@ -9,13 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from kyphoplan.audit.models import AuditEvent
+from kyphoplan.booking import services as booking_services
 from kyphoplan.booking.models import Booking
-from kyphoplan.booking.services import book
 from kyphoplan.booking.slots import BookingRuleError
 from kyphoplan.candidacy import services
 from kyphoplan.candidacy.models import AppendOnlyError, Candidacy, LevelAssessment
 from kyphoplan.candidacy.summary import summarize
 from kyphoplan.clinical.payer_criteria import Outcome
+from kyphoplan.pathway.services import book
 from tests.candidacy.helpers import IP, MARIA_FACTS, NO_CONTRAINDICATION, read_maria
 from tests.pathway.fixtures import NOW, START
 
@@ -58,6 +59,9 @@ def test_it_blocks_booking_on_an_absolute_contraindication_until_rita_overrides(
     assert Candidacy.objects.get(case=maria_submitted).booking_blocked
     with pytest.raises(BookingRuleError, match="absolute contraindication"):
         book(nora, maria_submitted, room=rooms["room1"], start=START, ip=IP, now=NOW)
+    # Past the pathway, the booking app's own service: the database refuses the row.
+    with pytest.raises(booking_services.SlotTaken):
+        booking_services.book(nora, maria_submitted, room=rooms["room1"], start=START, ip=IP, now=NOW)
     assert not Booking.objects.filter(case=maria_submitted).exists()
 
     with pytest.raises(services.CandidacyError):
@@ -68,7 +72,8 @@ def test_it_blocks_booking_on_an_absolute_contraindication_until_rita_overrides(
     services.do_override(rita, maria_submitted, item_id="abs.coagulopathy",
                          reason="INR corrected to 1.3 with vitamin K; haematology agrees", ip=IP, now=NOW)
     assert not Candidacy.objects.get(case=maria_submitted).booking_blocked
-    assert book(nora, maria_submitted, room=rooms["room1"], start=START, ip=IP, now=NOW).pk
+    booking, _ = book(nora, maria_submitted, room=rooms["room1"], start=START, ip=IP, now=NOW)
+    assert booking.pk
 
 
 def test_it_overrides_only_a_present_absolute_contraindication(rita: Any, maria_case: Any) -> None:

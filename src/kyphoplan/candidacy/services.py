@@ -1,7 +1,7 @@
 """Candidacy verbs: each checks the role, writes in one transaction with its audit row, and
 keeps `Candidacy.booking_blocked` (the database's booking guard) in step with the checklist.
 
-`blocking_reason(case)` is the single call the booking service makes before it books.
+`ensure_bookable(case)` is the single call the pathway's `book` verb makes before it books.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.db import transaction
 
 from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
+from kyphoplan.booking.slots import BookingRuleError
 from kyphoplan.candidacy.models import (
     Candidacy,
     CareSetting,
@@ -237,9 +238,10 @@ def do_change_payer_criteria(acting_user: Any, *, record_id: str, raw: Mapping[s
     return row
 
 
-def blocking_reason(case: Case) -> str | None:
-    """For the booking service: why this case may not be booked now, or None."""
-    if Candidacy.objects.filter(case_id=case.pk, booking_blocked=True).exists():
-        return ("an absolute contraindication is recorded on the candidacy checklist: "
-                "a radiologist must record an override with a reason first")
-    return None
+def ensure_bookable(case: Case) -> None:
+    """The pathway's book verb calls this first, inside its transaction: it locks the case row
+    (as the verbs above do) so a checklist change and a booking cannot interleave."""
+    locked = _lock(case)
+    if Candidacy.objects.filter(case_id=locked.pk, booking_blocked=True).exists():
+        raise BookingRuleError("an absolute contraindication is recorded on the candidacy checklist: "
+                               "a radiologist must record an override with a reason first")

@@ -22,6 +22,7 @@ from django.db import transaction
 
 from kyphoplan.booking import services as booking_services
 from kyphoplan.booking.models import Booking, Resource
+from kyphoplan.candidacy import services as candidacy_services
 from kyphoplan.cases import roles
 from kyphoplan.cases import services as case_services
 from kyphoplan.cases.models import Case, Channel, LinkPurpose, PatientLink
@@ -160,6 +161,9 @@ def book(acting_user: Any, case: Case, *, room: Resource, start: datetime, overn
          ip: str | None, now: datetime) -> tuple[Booking, Outcome]:
     """Book or move the procedure; the plan's dates follow it."""
     with transaction.atomic():
+        # Candidacy (issue 14): an absolute contraindication without a radiologist's override blocks the
+        # booking; the database refuses it too (candidacy migration 0002), this gives the clear message.
+        candidacy_services.ensure_bookable(case)
         booking = booking_services.book(acting_user, case, room=room, start=start, overnight=overnight, ip=ip, now=now)
         outcome = _follow(case, actor=acting_user, ip=ip, now=now, reason=Reason.BOOKING,
                           why="new plan version to sign")
