@@ -100,3 +100,17 @@ def test_it_saves_the_checklist_from_the_page_and_ignores_unknown_answers(verifi
     assert response.status_code == 302
     row = Candidacy.objects.get(case=maria_case)
     assert row.answers == {"abs.infection": "present", "rel.pregnancy": "absent"} and row.booking_blocked
+
+
+def test_it_tells_the_booking_page_and_a_changed_checklist(verified: Any, rita: Any, nora: Any,
+                                                           maria_submitted: Any) -> None:
+    read_maria(rita, maria_submitted)
+    book_page = verified(nora).get(f"/staff/cases/{maria_submitted.pk}/book/").content.decode()
+    assert "The candidacy checklist is not signed yet." in book_page
+    services.do_answer_checklist(rita, maria_submitted, answers=NO_CONTRAINDICATION, ip=IP, now=NOW)
+    services.do_sign_checklist(rita, maria_submitted, ip=IP, now=NOW)
+    services.do_answer_checklist(rita, maria_submitted, answers={"abs.improving": "present"}, ip=IP, now=NOW)
+    book_page = verified(nora).get(f"/staff/cases/{maria_submitted.pk}/book/").content.decode()
+    assert "Booking is blocked by the candidacy checklist: Patient improving on medical therapy" in book_page
+    page = verified(rita).get(f"/staff/cases/{maria_submitted.pk}/candidacy/").content.decode()
+    assert 'id="checklist-changed"' in page

@@ -33,13 +33,16 @@ def _page(request: HttpRequest, case_id: str, *, level_form: LevelForm | None = 
     now = timezone.now()
     s = access_candidacy(request.user, case_id, ip=client_ip(request), now=now)
     user = request.user
+    signoffs = list(ChecklistSignoff.objects.filter(case=s.case).select_related("signed_by", "plan_version")[:5])
+    current = {ln.item.id: ln.answer.value for ln in s.review.lines}
+    signed = {line["id"]: line["answer"] for line in signoffs[0].snapshot["checklist"]} if signoffs else None
     return render(request, "candidacy/page.html", {
         "s": s, "case": s.case, "spine": spine_svg(s.levels, list(s.case.levels_to_treat)),
         "levels": [(lv, one_decimal(lv.assessment.max_loss)) for lv in s.levels],
         "level_form": level_form or LevelForm(prefix="level"),
         "facts_form": facts_form or FactsForm(initial=initial_facts(s.candidacy), prefix="facts"),
         "answers": [(a.value, a.value.replace("_", " ")) for a in Answer], "max_loss": one_decimal(s.evidence.max_height_loss) if s.evidence.max_height_loss else None,
-        "signoffs": ChecklistSignoff.objects.filter(case=s.case).select_related("signed_by", "plan_version")[:5],
+        "signoffs": signoffs, "changed_since_signed": signed is not None and signed != current,
         "can_assess": roles.has_role(user, services.ASSESS),
         "can_sign": roles.has_role(user, services.RADIOLOGIST),
     })
