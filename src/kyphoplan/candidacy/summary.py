@@ -74,12 +74,11 @@ def assessment_of(row: LevelAssessment) -> Assessment:
 
 def current_payer_records() -> list[tuple[payers.PayerRecord, PayerCriteriaVersion | None]]:
     """Each payer record as it applies now: the practice's newest version, else the shipped one."""
-    newest: dict[str, PayerCriteriaVersion] = {}
-    for row in PayerCriteriaVersion.objects.select_related("changed_by").order_by("-changed_at", "-id"):
-        newest.setdefault(row.record_id, row)
     out = []
     for record_id, raw in payers.shipped_records().items():
-        row = newest.get(record_id)
+        # One indexed read per payer: the cost does not grow with the number of past edits.
+        row = (PayerCriteriaVersion.objects.filter(record_id=record_id).select_related("changed_by")
+               .order_by("-changed_at", "-id").first())
         out.append((payers.parse_record(row.record if row else raw), row))
     return out
 

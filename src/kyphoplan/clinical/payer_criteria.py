@@ -10,11 +10,13 @@ never read as "no" — it is "not documented", which is what a payer refuses on.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -288,7 +290,13 @@ def parse_record(raw: Any) -> PayerRecord:
 
 
 def shipped_records() -> dict[str, dict[str, Any]]:
-    """The records shipped with kyphoplan, raw (as the practice would edit them), by id."""
+    """The records shipped with kyphoplan, raw (as the practice would edit them), by id: a fresh
+    copy each call, so a caller may edit it."""
+    return copy.deepcopy(_shipped())
+
+
+@cache
+def _shipped() -> dict[str, dict[str, Any]]:
     folder = resources.files("kyphoplan.clinical.data.payers")
     out: dict[str, dict[str, Any]] = {}
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
