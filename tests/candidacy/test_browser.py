@@ -19,6 +19,7 @@ from kyphoplan.booking.models import Booking, BookingStatus
 from kyphoplan.candidacy.models import ChecklistSignoff
 from kyphoplan.clinical.candidacy import ItemKind, checklist
 from tests.pathway.fixtures import START
+from tests.pathway.test_accessibility import _violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +46,7 @@ def _level(page: Any, level: str, heights: tuple[str, str, str, str], pain: str)
 
 
 def test_it_takes_a_case_from_imaging_heights_to_a_signed_checklist_a_booking_and_a_packet(
-    staff_page: Any, live_server: Any, maria_submitted: Any, rita: Any, nora: Any, rooms: Any, tmp_path: Any,
+    staff_page: Any, chromium: Any, live_server: Any, maria_submitted: Any, rita: Any, nora: Any, rooms: Any, tmp_path: Any,
 ) -> None:
     case = maria_submitted
     url = f"{live_server.url}/staff/cases/{case.pk}/candidacy/"
@@ -111,6 +112,13 @@ def test_it_takes_a_case_from_imaging_heights_to_a_signed_checklist_a_booking_an
     codes = r.locator("#codes").inner_text()
     assert "22513" in codes and "22515" in codes and "M80.08XA" in codes
     _shot(r, "2-signed-and-codes")
+    # axe-core on this staff page: no serious or critical WCAG 2.2 AA problem (a CSP-bypassing copy of the page).
+    axe_context = chromium.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    axe_context.add_cookies(r.context.cookies())
+    a = axe_context.new_page()
+    a.goto(url)
+    assert _violations(a) == []
+    axe_context.close()
 
     # Now Nora books.
     n.goto(f"{live_server.url}/staff/cases/{case.pk}/book/?day={START.date().isoformat()}")
