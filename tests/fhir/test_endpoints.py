@@ -76,8 +76,8 @@ def test_it_follows_next_links_through_every_task_once(client: Any, sam: Any, to
         seen += [e["resource"]["identifier"][0]["value"] for e in page.get("entry", [])]
         following = [link["url"] for link in page["link"] if link["relation"] == "next"]
         url = following[0][following[0].index("/fhir/"):] if following else ""
-    # Same arrival time for all five: the reference breaks the tie, so the order is total.
-    assert seen == sorted(r.reference for r in made)
+    # Oldest first; the reference breaks a tie, so the order is total.
+    assert seen == [r.reference for r in sorted(made, key=lambda r: (r.created_at, r.reference))]
 
 
 def test_it_refuses_without_a_good_token_or_scope_or_permission(client: Any, maria_request: Any, sam: Any,
