@@ -75,7 +75,7 @@ class CallbackRequest(models.Model):
     reference = models.CharField(max_length=12, unique=True)
     # One-time token from the form: a second POST of the same form finds this row.
     form_token = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField()
     due_by = models.DateTimeField(db_index=True)
     updated_at = models.DateTimeField()
 
@@ -107,6 +107,9 @@ class CallbackRequest(models.Model):
             models.Index(fields=["status", "due_by", "created_at", "reference"], name="callback_queue_status"),
             models.Index(fields=["due_by", "created_at", "reference"], name="callback_queue_open",
                          condition=models.Q(status__in=["new", "attempted"])),
+            # Integrations read oldest first (api.access): (created_at, reference), by status too.
+            models.Index(fields=["created_at", "reference"], name="callback_api_all"),
+            models.Index(fields=["status", "created_at", "reference"], name="callback_api_status"),
         ]
         permissions = [("export_callbackrequest", "Can export call-back requests as CSV")]
 
