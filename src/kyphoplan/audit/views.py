@@ -7,6 +7,7 @@ OFFSET, so the cost of a page does not grow with the trail's length.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
@@ -94,17 +95,18 @@ def browse(request: HttpRequest) -> HttpResponse:
     })
 
 
-class _Line:
-    def write(self, text: str) -> str:
-        return text
-
-
-def _csv_lines(events: Iterator[AuditEvent]) -> Iterator[str]:
-    writer = csv.writer(_Line())
-    yield writer.writerow(FIELDS)
-    for event in events:
-        yield writer.writerow([event.at.isoformat(), event.actor_username, event.action, event.object_type,
-                               event.object_id, event.ip or "", json.dumps(event.detail, sort_keys=True)])
+def _csv_chunks(rows: Iterator[tuple[Any, ...]]) -> Iterator[str]:
+    """CSV text a few thousand rows at a time: one write per row would cost more than the rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(FIELDS)
+    for i, (at, *middle, ip, detail) in enumerate(rows, 1):
+        writer.writerow([at.isoformat(), *middle, ip or "", json.dumps(detail, sort_keys=True)])
+        if i % EXPORT_CHUNK == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 @require_GET
@@ -115,9 +117,9 @@ def export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     form = AuditFilter(request.GET or None)
     now = timezone.now()
     qs = _filtered(form) if request.GET else AuditEvent.objects.all()
-    events = qs.filter(at__lte=now).order_by("at", "id").iterator(chunk_size=EXPORT_CHUNK)
+    rows = qs.filter(at__lte=now).order_by("at", "id").values_list(*FIELDS).iterator(chunk_size=EXPORT_CHUNK)
     record(request.user, Action.EXPORT, ip=client_ip(request), object_type="auditevent",
            detail={"filters": _used(form), "up_to": now.isoformat()})
-    response = StreamingHttpResponse(_csv_lines(events), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(_csv_chunks(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-{now:%Y%m%d-%H%M}.csv"'
     return response
