@@ -149,7 +149,6 @@ def seed(n: int) -> dict[str, Any]:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from kyphoplan.audit.models import AuditEvent
     from kyphoplan.callbacks.models import CallbackRequest
     from kyphoplan.cases.models import Case
     from kyphoplan.plans.engine import run_engine

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 import pytest
@@ -66,9 +67,9 @@ def test_it_keeps_sam_out_of_admin_pages(client: Client, sam: Any, verified: Any
 
 def test_it_filters_the_trail_by_day_person_and_record_and_shows_detail_in_words(
         client: Client, alex: Any, sam: Any, verified: Any) -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    day = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
+    day = datetime(2026, 11, 20, 12, tzinfo=UTC)
     record(sam, Action.UPDATE, ip=None, object_type="callbackrequest", object_id="req-1", at=day,
            detail={"status": ["new", "attempted"], "note": True})
     record(sam, Action.VIEW, ip=None, object_type="case", object_id="case-9", at=day.replace(day=22))

@@ -8,7 +8,6 @@ from kyphoplan.fhir.validate import emit
 from tests.api.conftest import maria_case, nora, rooms, token_for  # noqa: F401  (shared fixtures)
 
 
-
 @pytest.fixture(autouse=True)
 def every_response_is_valid_fhir(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
     """Responses skip the R4B models at run time (fhir.http): here every resource a FHIR test

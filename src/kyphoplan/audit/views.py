@@ -10,8 +10,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from datetime import datetime, time, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from django import forms
@@ -62,9 +61,9 @@ def _filtered(form: AuditFilter) -> QuerySet[AuditEvent]:
     if f["record"].strip():
         qs = qs.filter(object_id=f["record"].strip())
     if f["start"]:
-        qs = qs.filter(at__gte=datetime.combine(f["start"], time(0), tzinfo=dt_timezone.utc))
+        qs = qs.filter(at__gte=datetime.combine(f["start"], time(0), tzinfo=UTC))
     if f["end"]:
-        qs = qs.filter(at__lt=datetime.combine(f["end"] + timedelta(days=1), time(0), tzinfo=dt_timezone.utc))
+        qs = qs.filter(at__lt=datetime.combine(f["end"] + timedelta(days=1), time(0), tzinfo=UTC))
     return qs
 
 
