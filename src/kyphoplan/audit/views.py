@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -100,7 +100,7 @@ def _csv_chunks(rows: Iterator[tuple[Any, ...]]) -> Iterator[str]:
     writer = csv.writer(buffer)
     writer.writerow(FIELDS)
     for i, (at, *middle, ip, detail) in enumerate(rows, 1):
-        writer.writerow([at.isoformat(), *middle, ip or "", json.dumps(detail, sort_keys=True)])
+        writer.writerow([at.isoformat(), *middle, ip or "", detail])
         if i % EXPORT_CHUNK == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -116,7 +116,9 @@ def export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     form = AuditFilter(request.GET or None)
     now = timezone.now()
     qs = _filtered(form) if request.GET else AuditEvent.objects.all()
-    rows = qs.filter(at__lte=now).order_by("at", "id").values_list(*FIELDS).iterator(chunk_size=EXPORT_CHUNK)
+    # The detail as the database's JSON text: parsing it only to write it again was a third of the time.
+    rows = (qs.filter(at__lte=now).order_by("at", "id").annotate(detail_text=Cast("detail", TextField()))
+            .values_list(*FIELDS[:-1], "detail_text").iterator(chunk_size=EXPORT_CHUNK))
     record(request.user, Action.EXPORT, ip=client_ip(request), object_type="auditevent",
            detail={"filters": _used(form), "up_to": now.isoformat()})
     response = StreamingHttpResponse(_csv_chunks(rows), content_type="text/csv; charset=utf-8")
