@@ -213,3 +213,16 @@ def test_it_finds_a_request_without_accents_case_or_the_whole_reference(
         assert "María González" in page, typed
     client.post("/staff/requests/search/", {"q": "gonzalo"})
     assert "María González" not in client.get("/staff/requests/").content.decode()
+
+
+def test_it_has_trigram_indexes_for_name_search_on_postgresql() -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite scans: the trigram migration is a no-op there")
+    with connection.cursor() as cur:
+        cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
+                    "('callback_search_trgm', 'case_search_trgm')")
+        found = dict(cur.fetchall())
+    assert set(found) == {"callback_search_trgm", "case_search_trgm"}
+    assert all("gin_trgm_ops" in d for d in found.values())
