@@ -192,6 +192,8 @@ def seed(n: int) -> dict[str, Any]:
             "status": f"""CASE WHEN g > {n} - {n} / 50 THEN (CASE WHEN mod(g, 2) = 0 THEN 'new' ELSE 'attempted' END)
                           WHEN mod(g, 10) = 0 THEN 'reached' WHEN mod(g, 3) = 0 THEN 'scheduled' ELSE 'closed' END""",
             "search_text": _search_sql("nm", "ref", "ph"),
+            # the cases below are made from every third request
+            "has_case": f"mod(g, 3) = 0 AND g <= 3 * {cases}",
         }, "seed_cb")
         c.execute(f"""CREATE TEMP TABLE seed_case AS SELECT g,
             md5('case' || g)::uuid AS id, md5('cb' || (g * 3))::uuid AS cb,

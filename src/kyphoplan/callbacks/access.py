@@ -60,7 +60,7 @@ def _filtered(user: AbstractBaseUser, f: QueueFilter, now: datetime) -> QuerySet
     if f.overdue_only:
         qs = qs.filter(status__in=OPEN_STATUSES, due_by__lt=now)
     if f.without_case:
-        qs = qs.filter(case__isnull=True)
+        qs = qs.filter(has_case=False)
     return qs
 
 

@@ -97,6 +97,9 @@ class CallbackRequest(models.Model):
     # Name, reference and phone digits, lower-case and unaccented (web.textsearch); written
     # by save(). PostgreSQL serves `LIKE '%term%'` on it from a trigram index (migration 0003).
     search_text = models.CharField(max_length=400, blank=True, editable=False)
+    # Set (in the same transaction) when a case is made from this request: the new-case page
+    # lists reached requests without one from a partial index, never by joining every case.
+    has_case = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["due_by"]
@@ -107,6 +110,8 @@ class CallbackRequest(models.Model):
             models.Index(fields=["status", "due_by", "created_at", "reference"], name="callback_queue_status"),
             models.Index(fields=["due_by", "created_at", "reference"], name="callback_queue_open",
                          condition=models.Q(status__in=["new", "attempted"])),
+            models.Index(fields=["due_by", "created_at", "reference"], name="callback_reached_no_case",
+                         condition=models.Q(status="reached", has_case=False)),
             # Integrations read oldest first (api.access): (created_at, reference), by status too.
             models.Index(fields=["created_at", "reference"], name="callback_api_all"),
             models.Index(fields=["status", "created_at", "reference"], name="callback_api_status"),
