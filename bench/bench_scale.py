@@ -125,6 +125,15 @@ def _search_sql(name: str, ref: str, phone: str) -> str:
             f"substr({phone}, 2)), 'áéíóúñü', 'aeiounu')")
 
 
+def _text_literal(text: str) -> str:
+    # Doubled quotes for SQL, doubled percent signs for the driver's placeholders.
+    return "'" + text.replace("'", "''").replace("%", "%%") + "'"
+
+
+def _json_literal(value: Any) -> str:
+    return _text_literal(json.dumps(value)) + "::jsonb"
+
+
 def insert_select(cursor: Any, model: Any, exprs: dict[str, str], source: str) -> None:
     """INSERT every concrete column: `exprs` (SQL over `source`) or the field's default."""
     from django.db.models import JSONField
@@ -209,13 +218,11 @@ def seed(n: int) -> dict[str, Any]:
             "status": "CASE WHEN mod(g, 5) = 0 THEN 'cancelled' WHEN mod(g, 7) = 0 THEN 'follow_up' ELSE 'scheduled' END",
             "search_text": _search_sql("nm", "ref", "ph"),
         }, "seed_case")
-        cols = [f.column for f in PlanVersion._meta.concrete_fields]
-        select = {"id": "nextval(pg_get_serial_sequence('plans_planversion', 'id'))", "case_id": "id",
-                  "number": "1", "created_at": "ts", "reason": "'intake'", "facts": "%s::jsonb",
-                  "plan": "%s::jsonb", "ruleset_version": "%s", "signed_at": "ts"}
-        exprs = [select.get(col, "NULL") for col in cols]
-        c.execute(f"INSERT INTO plans_planversion ({', '.join(cols)}) SELECT {', '.join(exprs)} FROM seed_case",
-                  [json.dumps(facts), json.dumps(plan), plan["ruleset_version"]])
+        insert_select(c, PlanVersion, {
+            "id": "nextval(pg_get_serial_sequence('plans_planversion', 'id'))", "case_id": "id", "number": "1",
+            "created_at": "ts", "reason": "'intake'", "facts": _json_literal(facts), "plan": _json_literal(plan),
+            "ruleset_version": _text_literal(plan["ruleset_version"]), "signed_at": "ts",
+        }, "seed_case")
         c.execute(f"""INSERT INTO audit_auditevent (at, actor_id, actor_username, action, object_type, object_id,
                       ip, detail)
             SELECT now() - ((({audit} - g)::float / {audit}) * interval '365 days'), 1000 + mod(g, 20),
