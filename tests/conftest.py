@@ -179,3 +179,19 @@ def record_fhir_resources() -> Iterator[None]:
     OBSERVERS.append(record)
     yield
     OBSERVERS.remove(record)
+
+
+@pytest.fixture(autouse=True)
+def every_fhir_response_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    """FHIR responses skip the R4B models at run time (fhir.http): in the tests every one goes
+    through them (and so past validate.OBSERVERS), and must come back exactly as it was sent."""
+    from kyphoplan.fhir import http
+    from kyphoplan.fhir.validate import emit
+
+    plain = http.serialise
+
+    def checked(resource: dict[str, Any]) -> str:
+        assert emit(resource) == resource, f"{resource.get('resourceType')} changes when validated"
+        return plain(resource)
+
+    monkeypatch.setattr(http, "serialise", checked)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 import pytest
@@ -50,7 +51,7 @@ def test_it_lets_alex_browse_and_export(client: Client, alex: Any, verified: Any
     assert "192.0.2.7" in page.content.decode()
     filtered = client.get("/staff/audit/?action=login_failed").content.decode()
     assert "nobody" in filtered
-    csv_text = client.get("/staff/audit/export.csv").content.decode()
+    csv_text = b"".join(client.get("/staff/audit/export.csv").streaming_content).decode()
     assert csv_text.startswith("at,actor_username,action")
     assert "192.0.2.7" in csv_text
     assert AuditEvent.objects.filter(action=Action.EXPORT, object_type="auditevent").exists()
@@ -62,3 +63,24 @@ def test_it_keeps_sam_out_of_admin_pages(client: Client, sam: Any, verified: Any
         assert client.get(url).status_code == 403, url
     assert AuditEvent.objects.filter(action=Action.DENIED, actor_username="sam").count() == 3
     assert "Audit trail" not in client.get("/staff/requests/").content.decode()
+
+
+def test_it_filters_the_trail_by_day_person_and_record_and_shows_detail_in_words(
+        client: Client, alex: Any, sam: Any, verified: Any) -> None:
+    from datetime import datetime
+
+    day = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    record(sam, Action.UPDATE, ip=None, object_type="callbackrequest", object_id="req-1", at=day,
+           detail={"status": ["new", "attempted"], "note": True})
+    record(sam, Action.VIEW, ip=None, object_type="case", object_id="case-9", at=day.replace(day=22))
+    record(alex, Action.VIEW, ip=None, object_type="case", object_id="case-9", at=day.replace(day=22))
+    verified(alex)
+    page = client.get("/staff/audit/?who=sam&start=2026-11-19&end=2026-11-20").content.decode()
+    assert "req-1" in page and "case-9" not in page
+    assert "status: new → attempted" in page and "note written: yes" in page and "{&#x27;" not in page
+    by_record = client.get("/staff/audit/?record=case-9").content.decode()
+    assert by_record.count("case case-9</td>") == 2 and "req-1" not in by_record
+    bad = client.get("/staff/audit/?start=2026-11-22&end=2026-11-20").content.decode()
+    assert "The end is before the start." in bad and "req-1" not in bad
+    csv_text = b"".join(client.get("/staff/audit/export.csv?record=case-9").streaming_content).decode()
+    assert csv_text.count("case-9") == 2 and "req-1" not in csv_text

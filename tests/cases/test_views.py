@@ -128,3 +128,62 @@ def test_it_offers_make_a_case_on_a_reached_call_back_and_links_cases_in_the_nav
     assert f'action="/staff/cases/from-callback/{maria_request.pk}/"' in page
     client.post(f"/staff/cases/from-callback/{maria_request.pk}/")
     assert Case.objects.filter(callback=maria_request).count() == 1
+
+
+def _next_link(page, label):
+    import re
+
+    found = re.search(r'href="\?([^"]*after=[^"]+)">' + label, page)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def test_it_pages_past_a_hundred_cases_and_finds_one_by_search(sam, verified, client, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kyphoplan.cases import access
+
+    monkeypatch.setattr(access, "PAGE_SIZE", 3)
+    now = timezone.now()
+    for i in range(7):
+        Case.objects.create(reference=f"KP-CASE-{i:04d}", patient_name=f"Patient {i}", created_at=now - timedelta(
+            minutes=i), updated_at=now)
+    Case.objects.create(reference="KP-887K-ZZZZ", patient_name="María González", created_at=now - timedelta(days=9),
+                        updated_at=now, status="cancelled")
+    verified(sam)
+    seen, query = [], "status=all"
+    while query is not None:
+        page = client.get(f"/staff/cases/?{query}").content.decode()
+        seen += [f"Patient {i}" for i in range(7) if f"Patient {i}<" in page]
+        query = _next_link(page, "Older cases")
+    assert seen == [f"Patient {i}" for i in range(7)]  # newest first, each once, the seventh reachable
+    for typed in ["gonzalez", "887k", "MARÍA"]:
+        client.post("/staff/cases/search/", {"q": typed})
+        page = client.get("/staff/cases/").content.decode()  # the "open" filter: a search ignores it
+        assert "María González" in page and "Patient 1<" not in page, typed
+    client.post("/staff/cases/search/", {"clear": "1"})
+    assert "María González" not in client.get("/staff/cases/").content.decode()
+
+
+def test_it_lists_waiting_call_backs_on_the_new_case_page_in_a_few_queries(
+        maria_request, sam, verified, client, django_assert_max_num_queries):
+    from django.utils import timezone
+
+    from kyphoplan.callbacks.models import CallbackRequest
+    from kyphoplan.callbacks.services import NewRequest, submit_request
+    from kyphoplan.cases.services import case_from_callback
+    from kyphoplan.web.practice import get_practice
+
+    made = [submit_request(NewRequest(f"Caller {i}", "+14155550100", "", "en", "other", [], [], True, False),
+                           form_token=f"new-case-page-{i:08d}", ip=None, now=timezone.now(),
+                           practice=get_practice())[0] for i in range(60)]
+    CallbackRequest.objects.update(status="reached")
+    for req in made[:55]:  # fifty-five already have a case: the rest must still show
+        case_from_callback(sam, req, ip=None, now=timezone.now())
+    verified(sam)
+    with django_assert_max_num_queries(15):
+        page = client.get("/staff/cases/new/").content.decode()
+    waiting = [r.reference for r in made[55:]] + [maria_request.reference]
+    assert all(f"Make a case from {ref}" in page for ref in waiting)
+    assert not any(f"Make a case from {r.reference}" in page for r in made[:55])

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from fhir.resources.R4B import get_fhir_model_class
 
 from kyphoplan.audit.models import AuditEvent
@@ -52,10 +53,31 @@ def test_it_searches_tasks_by_status_with_paging(client: Any, maria_request: Any
     token = token_for(sam, "fhir:read")
     page = _get(client, "/fhir/Task?status=requested&_count=1", token).json()
     _round_trips(page)
-    assert page["total"] == 1 and page["entry"][0]["resource"]["id"] == str(maria_request.pk)
-    assert _get(client, "/fhir/Task?status=completed", token).json()["total"] == 0
+    assert [e["resource"]["id"] for e in page["entry"]] == [str(maria_request.pk)]
+    assert "total" not in page and [link["relation"] for link in page["link"]] == ["self"]
+    assert "entry" not in _get(client, "/fhir/Task?status=completed", token).json()
     assert _get(client, "/fhir/Task?name=Maria", token).status_code == 400
+    assert _get(client, "/fhir/Task?_offset=50", token).status_code == 400
+    assert _get(client, "/fhir/Task?_cursor=nonsense", token).status_code == 400
     assert AuditEvent.objects.filter(action="search", actor_username="sam").count() == 2
+
+
+def test_it_follows_next_links_through_every_task_once(client: Any, sam: Any, token_for: Any) -> None:
+    from kyphoplan.callbacks.services import NewRequest, submit_request
+    from kyphoplan.web.practice import get_practice
+
+    made = [submit_request(NewRequest(f"Person {i}", "+14155550100", "", "en", "other", [], [], True, False),
+                           form_token=f"fhir-paging-{i:010d}", ip=None, now=timezone.now(),
+                           practice=get_practice())[0] for i in range(5)]
+    token = token_for(sam, "fhir:read")
+    url, seen = "/fhir/Task?_count=2", []
+    while url:
+        page = _get(client, url, token).json()
+        seen += [e["resource"]["identifier"][0]["value"] for e in page.get("entry", [])]
+        following = [link["url"] for link in page["link"] if link["relation"] == "next"]
+        url = following[0][following[0].index("/fhir/"):] if following else ""
+    # Oldest first; the reference breaks a tie, so the order is total.
+    assert seen == [r.reference for r in sorted(made, key=lambda r: (r.created_at, r.reference))]
 
 
 def test_it_refuses_without_a_good_token_or_scope_or_permission(client: Any, maria_request: Any, sam: Any,

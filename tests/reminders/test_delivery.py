@@ -142,3 +142,20 @@ def test_it_lets_a_person_settle_a_message_in_doubt(maria_case, sam, verified, c
     failed.refresh_from_db()
     assert r.status == ReminderStatus.SENT and "confirmed delivered by sam" in r.last_error
     assert failed.status == ReminderStatus.SCHEDULED and failed.attempts == 0
+
+
+def test_it_lists_failed_reminders_with_staff_emails_on_one_page(maria_case, alex, verified, client):
+    from kyphoplan.outbox.delivery import enqueue
+    from kyphoplan.outbox.models import MessageStatus, OutboxMessage
+
+    doubtful = _reminder(maria_case, status=ReminderStatus.IN_DOUBT, last_error="worker stopped")
+    email = enqueue(kind="callback.new", to="desk@example.org", subject="s", body="b", now=timezone.now())
+    OutboxMessage.objects.filter(pk=email.pk).update(status=MessageStatus.FAILED, error="refused")
+    verified(alex)
+    page = client.get("/staff/messages/").content.decode()
+    assert "Patient reminders and links" in page and "last-dose (email)" in page and "worker stopped" in page
+    assert "Staff emails" in page and "desk@example.org" in page
+    client.post(f"/staff/messages/reminder/{doubtful.pk}/", {"action": "delivered"})
+    doubtful.refresh_from_db()
+    assert doubtful.status == ReminderStatus.SENT and "confirmed delivered by alex" in doubtful.last_error
+    assert client.post("/staff/messages/nothing/1/", {"action": "resend"}).status_code == 404

@@ -19,6 +19,10 @@ from kyphoplan.callbacks.services import OBJECT_TYPE as CALLBACK
 from kyphoplan.cases import roles
 from kyphoplan.cases.models import Case
 from kyphoplan.intake.models import Intake
+from kyphoplan.web import keyset
+
+CALLBACK_ORDER = ("created_at", "reference")
+BOOKING_ORDER = ("start", "id")
 
 
 def _check(caller: Caller, perm: str, ip: str | None, what: str, via: str) -> None:
@@ -37,18 +41,18 @@ def access_callback(caller: Caller, request_id: object, *, ip: str | None, via: 
 
 
 def access_callbacks(
-    caller: Caller, *, statuses: list[str] | None, offset: int, count: int, ip: str | None, via: str
-) -> tuple[list[CallbackRequest], int]:
+    caller: Caller, *, statuses: list[str] | None, after: str | None, count: int, ip: str | None, via: str
+) -> keyset.KeyPage[CallbackRequest]:
+    """One page, oldest first, after the cursor `after`. Raises keyset.BadCursor."""
     _check(caller, VIEW_CALLBACKS, ip, "search", via)
-    qs = CallbackRequest.objects.select_related("assigned_to").order_by("created_at", "id")
+    qs = CallbackRequest.objects.select_related("assigned_to")
     if statuses is not None:
         qs = qs.filter(status__in=statuses)
-    total = qs.count()
-    rows = list(qs[offset:offset + count])
+    found = keyset.page(qs, CALLBACK_ORDER, size=count, after=after)
     record(caller.user, Action.SEARCH, ip=ip, object_type=CALLBACK,
-           detail={"via": via, "token": caller.token.prefix, "count": len(rows),
-                   "ids": [str(r.pk) for r in rows]})
-    return rows, total
+           detail={"via": via, "token": caller.token.prefix, "count": len(found.rows),
+                   "ids": [str(r.pk) for r in found.rows]})
+    return found
 
 
 @dataclass(frozen=True)
@@ -75,10 +79,11 @@ def access_booking(caller: Caller, booking_id: int, *, ip: str | None, via: str)
 
 
 def access_bookings(
-    caller: Caller, query: BookingQuery, *, offset: int, count: int, ip: str | None, via: str
-) -> tuple[list[Booking], int]:
+    caller: Caller, query: BookingQuery, *, after: str | None, count: int, ip: str | None, via: str
+) -> keyset.KeyPage[Booking]:
+    """One page by procedure start, after the cursor `after`. Raises keyset.BadCursor."""
     roles.require(caller.user, roles.VIEW_CASES, ip=ip, what=f"{via} bookings")
-    qs = Booking.objects.select_related("room", "bed").order_by("start", "id")
+    qs = Booking.objects.select_related("room", "bed")
     if query.start_from is not None:
         qs = qs.filter(start__gte=query.start_from)
     if query.start_before is not None:
@@ -87,12 +92,11 @@ def access_bookings(
         qs = qs.filter(case_id=query.case_id)
     if query.statuses is not None:
         qs = qs.filter(status__in=query.statuses)
-    total = qs.count()
-    rows = list(qs[offset:offset + count])
+    found = keyset.page(qs, BOOKING_ORDER, size=count, after=after)
     record(caller.user, Action.SEARCH, ip=ip, object_type=BOOKING,
-           detail={"via": via, "token": caller.token.prefix, "filters": query.used(), "count": len(rows),
-                   "ids": [str(r.pk) for r in rows]})
-    return rows, total
+           detail={"via": via, "token": caller.token.prefix, "filters": query.used(), "count": len(found.rows),
+                   "ids": [str(r.pk) for r in found.rows]})
+    return found
 
 
 def access_intake(caller: Caller, case_id: object, *, ip: str | None, via: str) -> tuple[Case, Intake | None]:

@@ -45,6 +45,8 @@ class Booking(models.Model):
 
     class Meta:
         ordering = ["start"]
+        # Integrations page bookings by (start, id) (api.access): a range scan per page.
+        indexes = [models.Index(fields=["start", "id"], name="booking_by_start")]
         constraints = [
             # One live booking per case: moving a booking retires the old one first.
             models.UniqueConstraint(fields=["case"], condition=models.Q(status="active"),

@@ -8,15 +8,18 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
 from kyphoplan.callbacks.models import OPEN_STATUSES, CallbackRequest, Status
 from kyphoplan.callbacks.services import OBJECT_TYPE
+from kyphoplan.web import keyset
+from kyphoplan.web.textsearch import term as search_term
 
 VIEW = "callbacks.view_callbackrequest"
 EXPORT = "callbacks.export_callbackrequest"
@@ -29,7 +32,9 @@ class QueueFilter:
     assigned: str = "all"  # "all", "me", "unassigned"
     overdue_only: bool = False
     search: str = ""
-    page: int = 1
+    after: str = ""  # keyset cursors (web.keyset): the page after or before a row
+    before: str = ""
+    without_case: bool = False  # only requests no case was made from yet
 
 
 def _check(user: AbstractBaseUser, perm: str, ip: str | None, what: str) -> None:
@@ -40,7 +45,11 @@ def _check(user: AbstractBaseUser, perm: str, ip: str | None, what: str) -> None
 
 def _filtered(user: AbstractBaseUser, f: QueueFilter, now: datetime) -> QuerySet[CallbackRequest]:
     qs = CallbackRequest.objects.select_related("assigned_to")
-    if f.status == "open":
+    term = search_term(f.search)
+    # A search looks through every status: the request a caller asks about may be closed.
+    if term:
+        qs = qs.filter(search_text__contains=term)
+    elif f.status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
     elif f.status in Status.values:
         qs = qs.filter(status=f.status)
@@ -50,22 +59,20 @@ def _filtered(user: AbstractBaseUser, f: QueueFilter, now: datetime) -> QuerySet
         qs = qs.filter(assigned_to__isnull=True)
     if f.overdue_only:
         qs = qs.filter(status__in=OPEN_STATUSES, due_by__lt=now)
-    term = f.search.strip()
-    if term:
-        digits = "".join(ch for ch in term if ch.isdigit())
-        cond = Q(name__icontains=term) | Q(reference__iexact=term.upper())
-        if len(digits) >= 4:
-            cond |= Q(phone_e164__contains=digits)
-        qs = qs.filter(cond)
-    # Ties (requests sent outside opening hours share a due time) keep arrival order.
-    return qs.order_by("due_by", "created_at", "reference")
+    if f.without_case:
+        qs = qs.filter(has_case=False)
+    return qs
+
+
+# Ties (requests sent outside opening hours share a due time) keep arrival order.
+QUEUE_ORDER = ("due_by", "created_at", "reference")
 
 
 @dataclass(frozen=True)
 class QueuePage:
     rows: list[CallbackRequest]
-    page: int
-    has_next: bool
+    next: str | None  # cursor of the next page, None on the last
+    previous: str | None  # cursor of the previous page, None on the first
 
     # Iterating a page gives its rows, so callers that only want the rows can loop on it.
     def __iter__(self) -> Iterator[CallbackRequest]:
@@ -77,10 +84,13 @@ class QueuePage:
 
 def access_queue(user: AbstractBaseUser, f: QueueFilter, *, ip: str | None, now: datetime) -> QueuePage:
     _check(user, VIEW, ip, "queue")
-    start = (max(f.page, 1) - 1) * PAGE_SIZE
-    # One row more than a page tells whether there is a next page without a COUNT.
-    fetched = list(_filtered(user, f, now)[start : start + PAGE_SIZE + 1])
-    rows = fetched[:PAGE_SIZE]
+    qs = _filtered(user, f, now)
+    try:
+        # One row more than a page tells whether there is a next page without a COUNT.
+        found = keyset.page(qs, QUEUE_ORDER, size=PAGE_SIZE, after=f.after or None, before=f.before or None)
+    except keyset.BadCursor:
+        found = keyset.page(qs, QUEUE_ORDER, size=PAGE_SIZE)
+    rows = found.rows
     record(
         user,
         Action.SEARCH if f.search else Action.LIST,
@@ -94,11 +104,11 @@ def access_queue(user: AbstractBaseUser, f: QueueFilter, *, ip: str | None, now:
                 "assigned": f.assigned,
                 "overdue": f.overdue_only,
                 "search": bool(f.search),
-                "page": f.page,
+                "first_page": not (f.after or f.before),
             },
         },
     )
-    return QueuePage(rows=rows, page=max(f.page, 1), has_next=len(fetched) > PAGE_SIZE)
+    return QueuePage(rows=rows, next=found.next, previous=found.previous)
 
 
 def access_request(user: AbstractBaseUser, request_id: object, *, ip: str | None) -> CallbackRequest:
@@ -133,16 +143,30 @@ def _cell(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def access_export_csv(user: AbstractBaseUser, *, ip: str | None) -> str:
+EXPORT_CHUNK = 2000
+
+
+def access_export_csv(user: AbstractBaseUser, *, ip: str | None, now: datetime) -> Iterator[str]:
+    """The CSV, a few thousand rows at a time, of every request stored up to `now`: memory
+    stays flat however many there are. The audit row is written before the first byte (a
+    download broken off half way was still an export); it names the cut-off, since the rows
+    are not counted."""
     _check(user, EXPORT, ip, "export")
-    out = io.StringIO()
-    writer = csv.writer(out)
+    record(user, Action.EXPORT, ip=ip, object_type=OBJECT_TYPE, detail={"up_to": now.isoformat()}, at=now)
+    columns = [*CSV_FIELDS[:-1], "assigned_to__username"]
+    rows = (CallbackRequest.objects.filter(created_at__lte=now).order_by("created_at", "reference")
+            .values_list(*columns).iterator(chunk_size=EXPORT_CHUNK))
+    return _csv_chunks(rows)
+
+
+def _csv_chunks(rows: Iterator[tuple[Any, ...]]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
     writer.writerow(CSV_FIELDS)
-    count = 0
-    for req in CallbackRequest.objects.select_related("assigned_to").order_by("created_at"):
-        row = [getattr(req, f) for f in CSV_FIELDS[:-1]]
-        row.append(req.assigned_to.get_username() if req.assigned_to else "")
-        writer.writerow([_cell(v) for v in row])
-        count += 1
-    record(user, Action.EXPORT, ip=ip, object_type=OBJECT_TYPE, detail={"count": count})
-    return out.getvalue()
+    for i, row in enumerate(rows, 1):
+        writer.writerow([_cell(v if v is not None else "") for v in row])
+        if i % EXPORT_CHUNK == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()

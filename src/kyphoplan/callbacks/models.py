@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from kyphoplan.web.textsearch import search_text
 
 
 class Status(models.TextChoices):
@@ -72,7 +75,7 @@ class CallbackRequest(models.Model):
     reference = models.CharField(max_length=12, unique=True)
     # One-time token from the form: a second POST of the same form finds this row.
     form_token = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField()
     due_by = models.DateTimeField(db_index=True)
     updated_at = models.DateTimeField()
 
@@ -91,14 +94,39 @@ class CallbackRequest(models.Model):
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Name, reference and phone digits, lower-case and unaccented (web.textsearch); written
+    # by save(). PostgreSQL serves `LIKE '%term%'` on it from a trigram index (migration 0003).
+    search_text = models.CharField(max_length=400, blank=True, editable=False)
+    # Set (in the same transaction) when a case is made from this request: the new-case page
+    # lists reached requests without one from a partial index, never by joining every case.
+    has_case = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["due_by"]
-        indexes = [models.Index(fields=["status", "due_by"])]
+        # The queue's order is (due_by, created_at, reference): one index per filter shape,
+        # so each page is an index range scan however long the table grows.
+        indexes = [
+            models.Index(fields=["due_by", "created_at", "reference"], name="callback_queue_all"),
+            models.Index(fields=["status", "due_by", "created_at", "reference"], name="callback_queue_status"),
+            models.Index(fields=["due_by", "created_at", "reference"], name="callback_queue_open",
+                         condition=models.Q(status__in=["new", "attempted"])),
+            models.Index(fields=["due_by", "created_at", "reference"], name="callback_reached_no_case",
+                         condition=models.Q(status="reached", has_case=False)),
+            # Integrations read oldest first (api.access): (created_at, reference), by status too.
+            models.Index(fields=["created_at", "reference"], name="callback_api_all"),
+            models.Index(fields=["status", "created_at", "reference"], name="callback_api_status"),
+        ]
         permissions = [("export_callbackrequest", "Can export call-back requests as CSV")]
 
     def __str__(self) -> str:
         return self.reference  # never the name: str() ends up in logs
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = search_text(name=self.name, reference=self.reference, phone=self.phone_e164)
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"name", "reference", "phone_e164"} & set(fields):
+            kwargs["update_fields"] = {*fields, "search_text"}
+        super().save(*args, **kwargs)
 
 
 class CallAttempt(models.Model):

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -17,6 +17,7 @@ from kyphoplan.callbacks.forms import AttemptForm, SearchForm, StatusForm
 from kyphoplan.callbacks.models import OPEN_STATUSES, CallbackRequest, Outcome, Status
 from kyphoplan.callbacks.workflow import ALLOWED, WorkflowError
 from kyphoplan.staff.decorators import staff_required
+from kyphoplan.web import keyset
 from kyphoplan.web.net import client_ip
 
 CHANGE = "callbacks.change_callbackrequest"
@@ -33,13 +34,15 @@ def queue(request: HttpRequest) -> HttpResponse:
         assigned=request.GET.get("assigned", "all"),
         overdue_only=request.GET.get("overdue") == "1",
         search=request.session.get(_SEARCH_KEY, ""),
-        page=_page_number(request.GET.get("page", "1")),
+        after=request.GET.get("after", "")[: keyset.MAX_CURSOR],
+        before=request.GET.get("before", "")[: keyset.MAX_CURSOR],
     )
     now = timezone.now()
     result = access.access_queue(request.user, f, ip=client_ip(request), now=now)
     # Links to other pages keep the filters (never the search text).
     keep = request.GET.copy()
-    keep.pop("page", None)
+    keep.pop("after", None)
+    keep.pop("before", None)
     return render(
         request,
         "callbacks/queue.html",
@@ -54,10 +57,6 @@ def queue(request: HttpRequest) -> HttpResponse:
             "search_form": SearchForm(initial={"q": f.search}),
         },
     )
-
-
-def _page_number(raw: str) -> int:
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 10_000 else 1
 
 
 @require_POST
@@ -172,9 +171,10 @@ def set_assignee(request: HttpRequest, request_id: str) -> HttpResponse:
 
 @require_GET
 @staff_required(access.EXPORT)
-def export_csv(request: HttpRequest) -> HttpResponse:
-    body = access.access_export_csv(request.user, ip=client_ip(request))
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    now = timezone.now()
+    lines = access.access_export_csv(request.user, ip=client_ip(request), now=now)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    stamp = now.strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="callback-requests-{stamp}.csv"'
     return response

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 
 from kyphoplan.cases.workflow import CancelReason, CaseStatus
+from kyphoplan.web.textsearch import search_text
 
 
 class Language(models.TextChoices):
@@ -68,13 +70,27 @@ class Case(models.Model):
     email_reminders = models.BooleanField(default=True)
     sms_reminders = models.BooleanField(default=False)
     reminders_opt_out = models.BooleanField(default=False)
+    # Name, reference and phone digits, lower-case and unaccented (web.textsearch); written
+    # by save(). PostgreSQL serves `LIKE '%term%'` on it from a trigram index (migration 0002).
+    search_text = models.CharField(max_length=400, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        # The list's order is (-created_at, -id): an index range scan per page, newest first.
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="case_list_all"),
+            models.Index(fields=["status", "created_at", "id"], name="case_list_status"),
+        ]
 
     def __str__(self) -> str:
         return self.reference  # never the name: str() ends up in logs
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = search_text(name=self.patient_name, reference=self.reference, phone=self.phone_e164)
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"patient_name", "reference", "phone_e164"} & set(fields):
+            kwargs["update_fields"] = {*fields, "search_text"}
+        super().save(*args, **kwargs)
 
     def age_on(self, moment: datetime) -> int | None:
         if self.birth_date is None:

@@ -77,6 +77,8 @@ def _create(details: CaseDetails, *, callback: CallbackRequest | None, owner: An
         try:
             with transaction.atomic():
                 case.save(force_insert=True)
+                if callback is not None:
+                    CallbackRequest.objects.filter(pk=callback.pk).update(has_case=True)
             return case
         except IntegrityError:
             if callback is not None and Case.objects.filter(callback=callback).exists():

@@ -5,6 +5,7 @@ from kyphoplan.cases import views_staff as v
 app_name = "cases"
 urlpatterns = [
     path("", v.case_list, name="list"),
+    path("search/", v.search, name="search"),
     path("new/", v.new_case, name="new"),
     path("from-callback/<uuid:request_id>/", v.from_callback, name="from_callback"),
     path("<uuid:case_id>/", v.detail, name="detail"),

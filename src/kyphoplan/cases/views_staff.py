@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kyphoplan.booking.services import active_booking
 from kyphoplan.callbacks import access as callback_access
+from kyphoplan.callbacks.forms import SearchForm
 from kyphoplan.cases import access, roles, services
 from kyphoplan.cases.forms import CaseForm, LabsForm, StatusForm, initial_for
 from kyphoplan.cases.localtime import practice_time
@@ -23,8 +24,11 @@ from kyphoplan.pathway import services as pathway
 from kyphoplan.plans.services import latest, latest_signed
 from kyphoplan.reminders.services import settle, status_summary
 from kyphoplan.staff.decorators import staff_required
+from kyphoplan.web import keyset
 from kyphoplan.web.net import client_ip
 from kyphoplan.web.practice import get_practice
+
+_SEARCH_KEY = "kyphoplan.case_search"
 
 
 @require_GET
@@ -32,10 +36,31 @@ from kyphoplan.web.practice import get_practice
 @practice_time
 def case_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
-    rows = access.access_cases(request.user, status=status, ip=client_ip(request))
-    return render(request, "cases/list.html", {"rows": rows, "status": status, "statuses": CaseStatus.choices,
+    # The search text stays in the session: a patient's name never goes in a URL or access log.
+    search = request.session.get(_SEARCH_KEY, "")
+    found = access.access_cases(request.user, status=status, ip=client_ip(request), search=search,
+                                after=request.GET.get("after", "")[: keyset.MAX_CURSOR],
+                                before=request.GET.get("before", "")[: keyset.MAX_CURSOR])
+    keep = request.GET.copy()
+    keep.pop("after", None)
+    keep.pop("before", None)
+    return render(request, "cases/list.html", {"rows": found.rows, "result": found, "keep": keep.urlencode(),
+                                               "status": status, "statuses": CaseStatus.choices,
+                                               "search": search, "search_form": SearchForm(initial={"q": search}),
                                                "can_work": roles.has_role(request.user, roles.WORK_CASES),
                                                "can_manage_rooms": roles.has_role(request.user, roles.MANAGE_ROOMS)})
+
+
+@require_POST
+@staff_required()
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.POST)
+    term = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    if "clear" in request.POST or not term:
+        request.session.pop(_SEARCH_KEY, None)
+    else:
+        request.session[_SEARCH_KEY] = term
+    return redirect("cases:list")
 
 
 @require_http_methods(["GET", "POST"])
@@ -51,10 +76,11 @@ def new_case(request: HttpRequest) -> HttpResponse:
         case = services.open_case(request.user, form.details(), ip=ip, now=timezone.now())
         return redirect("cases:detail", case_id=case.pk)
     # Call-backs reached by phone are where most cases start: one click each.
+    # Filtered in the database before the page's limit, so a request never hides behind
+    # fifty that already have a case.
     reached = callback_access.access_queue(
-        request.user, callback_access.QueueFilter(status="reached"), ip=ip, now=timezone.now())
-    reached = [r for r in reached if not hasattr(r, "case")]
-    return render(request, "cases/new.html", {"form": form, "callbacks": reached})
+        request.user, callback_access.QueueFilter(status="reached", without_case=True), ip=ip, now=timezone.now())
+    return render(request, "cases/new.html", {"form": form, "callbacks": reached.rows})
 
 
 @require_POST

@@ -29,7 +29,7 @@ from kyphoplan.cases.access import access_case
 from kyphoplan.clinical.coding import CPT_SYSTEM, ICD10_SYSTEM
 from kyphoplan.clinical.grading import one_decimal
 from kyphoplan.fhir.http import base_url, bundle, outcome, respond
-from kyphoplan.fhir.resources import patient
+from kyphoplan.fhir.resources import instant, patient
 from kyphoplan.fhir.validate import emit
 from kyphoplan.web.net import client_ip
 
@@ -87,7 +87,7 @@ def observations(s: Summary) -> list[dict[str, Any]]:
             "category": [{"coding": [{"system": OBS_CATEGORY, "code": "imaging"}]}],
             "code": {"text": "Genant semiquantitative vertebral fracture grade"},
             "subject": _subject(s), "bodySite": {"text": lv.row.level},
-            "effectiveDateTime": lv.row.recorded_at.isoformat(),
+            "effectiveDateTime": instant(lv.row.recorded_at),
             "valueInteger": int(a.grade),
             "interpretation": [{"text": a.grade.label}],
             "component": [loss("Anterior", a.anterior_loss), loss("Middle", a.middle_loss),
@@ -125,7 +125,7 @@ def document_reference(s: Summary, pdf: bytes, now: datetime) -> dict[str, Any]:
     return {
         "resourceType": "DocumentReference", "id": f"{s.case.pk}-prior-auth", "status": "current",
         "type": {"text": "Prior authorization request: letter of medical necessity"},
-        "subject": _subject(s), "date": now.isoformat(),
+        "subject": _subject(s), "date": instant(now),
         "description": f"Prior-authorization packet for {s.case.reference}",
         "content": [{"attachment": {"contentType": "application/pdf", "language": "en",
                                     "data": base64.b64encode(pdf).decode("ascii"),

@@ -9,7 +9,7 @@ _PAGING = [("_count", "number"), ("_offset", "number")]
 _BY_PATIENT = [("patient", "reference"), *_PAGING]
 _STATUS = [("status", "token")]
 SEARCH_PARAMS: dict[str, list[tuple[str, str]]] = {
-    "Task": [*_STATUS, *_PAGING],
+    "Task": [*_STATUS, ("_count", "number"), ("_cursor", "string")],  # keyset: next links carry _cursor
     "Patient": [("identifier", "token"), ("_id", "token"), *_PAGING],
     "Appointment": [*_BY_PATIENT, *_STATUS], "CarePlan": [*_BY_PATIENT, *_STATUS],
     "QuestionnaireResponse": [*_BY_PATIENT, *_STATUS], "MedicationStatement": [*_BY_PATIENT, *_STATUS],

@@ -22,7 +22,7 @@ from kyphoplan.cases.models import Case
 from kyphoplan.fhir.careplan import careplan
 from kyphoplan.fhir.http import bundle, outcome, respond
 from kyphoplan.fhir.questionnaire import questionnaire_response
-from kyphoplan.fhir.resources import allergy_intolerance, appointment, medication_statement, patient
+from kyphoplan.fhir.resources import allergy_intolerance, appointment, instant, medication_statement, patient
 from kyphoplan.fhir.search_params import SearchError, narrow, parse_search
 from kyphoplan.fhir.versions import stamp
 from kyphoplan.intake.models import Intake
@@ -52,13 +52,13 @@ def _appointments(case: Case) -> list[dict[str, Any]]:
 def _careplan(version: PlanVersion, *, superseded: bool = False) -> dict[str, Any]:
     # The plan the patient follows: the engine's actions with the clinician's overrides applied,
     # once signed read as the decision (the same lines as the plan page, PDF and reminders).
-    actions = [{"code": line.code, "drug": line.drug, "due": line.due.isoformat() if line.due else None,
+    actions = [{"code": line.code, "drug": line.drug, "due": instant(line.due) if line.due else None,
                 "text": line.text + (f" (changed by {line.by}: {line.reason})" if line.edited else ""),
                 "rule": line.rule, "source": line.source}
                for line in lines_for(version, version.case.language)]
     return careplan({"id": version.pk, "case_id": version.case_id, "number": version.number,
-                     "created_at": version.created_at.isoformat(),
-                     "signed_at": version.signed_at.isoformat() if version.signed_at else None,
+                     "created_at": instant(version.created_at),
+                     "signed_at": instant(version.signed_at) if version.signed_at else None,
                      "status": "revoked" if superseded else None,
                      "plan": {**version.plan, "actions": actions}})
 
@@ -78,8 +78,8 @@ def _responses(case: Case) -> list[dict[str, Any]]:
     if intake is None:
         return []
     return [questionnaire_response({"id": intake.pk, "case_id": case.pk, "status": intake.status,
-                                    "updated_at": intake.updated_at.isoformat(),
-                                    "submitted_at": intake.submitted_at.isoformat() if intake.submitted_at else None,
+                                    "updated_at": instant(intake.updated_at),
+                                    "submitted_at": instant(intake.submitted_at) if intake.submitted_at else None,
                                     "data": intake.data})]
 
 

@@ -26,8 +26,13 @@ TASK_STATUS = {"new": "requested", "attempted": "in-progress", "reached": "in-pr
                "scheduled": "completed", "closed": "cancelled"}
 
 
-def _instant(value: datetime | str) -> str:
-    return value.isoformat() if isinstance(value, datetime) else value
+def instant(value: datetime | str) -> str:
+    """An instant as FHIR JSON writes it (UTC as "Z", as the R4B models serialise it)."""
+    text = value.isoformat() if isinstance(value, datetime) else value
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+_instant = instant
 
 
 def task_from_callback(req: Any) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Count, Max
 
+from kyphoplan.fhir.resources import instant
 from kyphoplan.plans.models import PlanVersion
 
 
@@ -25,7 +26,7 @@ def careplan_meta(version: Any, superseded_at: datetime | None = None) -> dict[s
     number = 1 + version.overlay_count + (1 if signed else 0) + (1 if signed and superseded_at else 0)
     events = [t for t in (version.created_at, version.last_overlay_at, version.signed_at,
                           superseded_at if signed else None) if t is not None]
-    return {"versionId": str(number), "lastUpdated": max(events).isoformat()}
+    return {"versionId": str(number), "lastUpdated": instant(max(events))}
 
 
 def stamp(kind: str, resources: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from kyphoplan.fhir.create import create_questionnaire_response
 from kyphoplan.fhir.http import base_url, bundle, outcome, respond
 from kyphoplan.fhir.questionnaire import QUESTIONNAIRE_ID, questionnaire
 from kyphoplan.fhir.resources import TASK_STATUS, task_from_callback
+from kyphoplan.web.keyset import BadCursor
 from kyphoplan.web.net import client_ip
 
 MAX_COUNT = 100
@@ -53,19 +54,23 @@ for ours, theirs in TASK_STATUS.items():
 
 
 def _task_search(caller: Caller, request: HttpRequest) -> HttpResponse:
-    unknown = set(request.GET) - {"status", "_count", "_offset"}
+    unknown = set(request.GET) - {"status", "_count", "_cursor"}
     if unknown:
         return outcome(400, "not-supported", f"unsupported search parameters: {', '.join(sorted(unknown))}")
-    try:
-        count = min(max(int(request.GET.get("_count", 50)), 1), MAX_COUNT)
-        offset = max(int(request.GET.get("_offset", 0)), 0)
-    except ValueError:
-        return outcome(400, "invalid", "_count and _offset must be whole numbers")
+    raw_count = request.GET.get("_count", "50")
+    if not raw_count.isdigit() or len(raw_count) > 6:
+        return outcome(400, "invalid", "_count must be a whole number")
+    count = min(max(int(raw_count), 1), MAX_COUNT)
     fhir_status = request.GET.get("status")
     statuses = _FROM_TASK_STATUS.get(fhir_status, []) if fhir_status else None
-    rows, total = access.access_callbacks(caller, statuses=statuses, offset=offset, count=count,
-                                          ip=client_ip(request), via="fhir")
-    return respond(bundle("Task", [task_from_callback(r) for r in rows], total, request, offset, count))
+    try:
+        # Keyset paging: the next link carries the last row's sort key, never an offset.
+        found = access.access_callbacks(caller, statuses=statuses, after=request.GET.get("_cursor") or None,
+                                        count=count, ip=client_ip(request), via="fhir")
+    except BadCursor:
+        return outcome(400, "invalid", "_cursor is not one this server made; start again from the first page")
+    return respond(bundle("Task", [task_from_callback(r) for r in found.rows], None, request,
+                          next_cursor=found.next, count=count))
 
 
 def _questionnaire_read(caller: Caller, request: HttpRequest, rid: str) -> HttpResponse:
@@ -75,7 +80,7 @@ def _questionnaire_read(caller: Caller, request: HttpRequest, rid: str) -> HttpR
 
 
 def _questionnaire_search(caller: Caller, request: HttpRequest) -> HttpResponse:
-    return respond(bundle("Questionnaire", [questionnaire()], 1, request, 0, 1))
+    return respond(bundle("Questionnaire", [questionnaire()], 1, request))
 
 
 Read = Callable[[Caller, HttpRequest, str], HttpResponse]

@@ -1,3 +1,4 @@
+"""Outgoing messages, written in the same transaction as the change that caused them."""
 from django.apps import AppConfig
 
 
@@ -5,3 +6,8 @@ class OutboxConfig(AppConfig):
     name = "kyphoplan.outbox"
     label = "outbox"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from kyphoplan.outbox.failed import register_staff_email
+
+        register_staff_email()

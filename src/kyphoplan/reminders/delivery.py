@@ -13,13 +13,14 @@ becomes IN_DOUBT and is never sent again automatically; a person checks it.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
+from kyphoplan.outbox import leases
+from kyphoplan.outbox.leases import Lifecycle
 from kyphoplan.reminders.config import get_config
 from kyphoplan.reminders.models import Reminder, ReminderStatus
 from kyphoplan.reminders.providers import (
@@ -41,27 +42,22 @@ class LostClaim(RuntimeError):
     pass
 
 
+# Reminders ride the one delivery mechanism (outbox.leases), as staff emails do.
+LIFECYCLE = Lifecycle(waiting=ReminderStatus.SCHEDULED, claimed=ReminderStatus.CLAIMED,
+                      sending=ReminderStatus.SENDING, sent=ReminderStatus.SENT, in_doubt=ReminderStatus.IN_DOUBT,
+                      failed=ReminderStatus.FAILED)
+
+
 def recover(now: datetime) -> int:
     """Rows left SENDING by a worker whose lease ran out: in doubt, never resent."""
-    return Reminder.objects.filter(status=ReminderStatus.SENDING, lease_until__lt=now).update(
-        status=ReminderStatus.IN_DOUBT, last_error="worker stopped while handing the message over")
+    return leases.recover(Reminder, LIFECYCLE, now, "worker stopped while handing the message over")
 
 
 def claim_batch(now: datetime, limit: int) -> list[tuple[int, str]]:
-    lease = timedelta(seconds=get_config().lease_seconds)
-    due = (Q(status=ReminderStatus.SCHEDULED, next_attempt_at__lte=now)
-           | Q(status=ReminderStatus.CLAIMED, lease_until__lt=now))
-    won = []
-    for pk in Reminder.objects.filter(due).order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit]:
-        token = str(uuid.uuid4())
-        if Reminder.objects.filter(due, pk=pk).update(status=ReminderStatus.CLAIMED, claim_token=token,
-                                                      lease_until=now + lease):
-            won.append((pk, token))
-    return won
+    return leases.claim_batch(Reminder, LIFECYCLE, now, limit, timedelta(seconds=get_config().lease_seconds))
 
 
-def _mine(pk: int, token: str, status: ReminderStatus) -> Q:
-    return Q(pk=pk, claim_token=token, status=status)
+_mine = leases.mine
 
 
 def deliver_one(pk: int, token: str, clock: Clock) -> ReminderStatus | None:
@@ -79,9 +75,7 @@ def deliver_one(pk: int, token: str, clock: Clock) -> ReminderStatus | None:
     lease = timedelta(seconds=get_config().lease_seconds)
 
     def commit_point() -> None:
-        moved = Reminder.objects.filter(_mine(pk, token, ReminderStatus.CLAIMED)).update(
-            status=ReminderStatus.SENDING, attempts=F("attempts") + 1, lease_until=clock() + lease)
-        if not moved:
+        if not leases.to_sending(Reminder, LIFECYCLE, pk, token, clock() + lease):
             raise LostClaim  # cancelled, or the lease ran out and another worker has it
 
     out = Outgoing(key=r.key, to=r.to, subject=r.subject, body=r.body)

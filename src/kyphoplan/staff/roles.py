@@ -28,6 +28,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "callbacks.export_callbackrequest",
         "audit.view_auditevent",
         "audit.export_auditevent",
+        "outbox.change_outboxmessage",  # the failed-messages page, every kind of message
     ],
 }
 

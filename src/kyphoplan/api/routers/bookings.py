@@ -20,6 +20,7 @@ from kyphoplan.api.errors import ApiError, ErrorOut
 from kyphoplan.api.models import Scope
 from kyphoplan.api.pagination import Page, PageQuery
 from kyphoplan.booking.models import Booking, BookingStatus
+from kyphoplan.web.keyset import BadCursor
 from kyphoplan.web.net import client_ip
 from kyphoplan.web.practice import get_practice
 
@@ -80,9 +81,12 @@ def _query(f: BookingFilter) -> access.BookingQuery:
             summary="List bookings by procedure start, earliest first (scope bookings:read)")
 def list_bookings(request: HttpRequest, filters: Query[BookingFilter]) -> dict[str, Any]:
     caller = caller_with(request, Scope.BOOKINGS_READ)
-    rows, total = access.access_bookings(caller, _query(filters), offset=filters.offset, count=filters.page_size,
-                                         ip=client_ip(request), via="api")
-    return {"items": [_out(b) for b in rows], "count": total, "page": filters.page, "page_size": filters.page_size}
+    try:
+        found = access.access_bookings(caller, _query(filters), after=filters.cursor, count=filters.page_size,
+                                       ip=client_ip(request), via="api")
+    except BadCursor as exc:
+        raise ApiError(422, "invalid", str(exc), "cursor") from None
+    return {"items": [_out(b) for b in found.rows], "next_cursor": found.next, "page_size": filters.page_size}
 
 
 @router.get("/{booking_id}", response={200: BookingOut, 404: ErrorOut, **ERRORS},

@@ -11,10 +11,11 @@ from ninja import Query, Router, Schema
 
 from kyphoplan.api import access
 from kyphoplan.api.auth import caller_with
-from kyphoplan.api.errors import ErrorOut
+from kyphoplan.api.errors import ApiError, ErrorOut
 from kyphoplan.api.models import Scope
 from kyphoplan.api.pagination import Page, PageQuery
 from kyphoplan.callbacks.models import CallbackRequest, Status
+from kyphoplan.web.keyset import BadCursor
 from kyphoplan.web.net import client_ip
 
 router = Router(tags=["callbacks"])
@@ -52,11 +53,14 @@ def _out(req: CallbackRequest) -> dict[str, Any]:
             summary="List call-back requests, oldest first (scope callbacks:read)")
 def list_callbacks(request: HttpRequest, filters: Query[CallbackFilter]) -> dict[str, Any]:
     caller = caller_with(request, Scope.CALLBACKS_READ)
-    rows, total = access.access_callbacks(
-        caller, statuses=[filters.status] if filters.status else None, offset=filters.offset,
-        count=filters.page_size, ip=client_ip(request), via="api",
-    )
-    return {"items": [_out(r) for r in rows], "count": total, "page": filters.page, "page_size": filters.page_size}
+    try:
+        found = access.access_callbacks(
+            caller, statuses=[filters.status] if filters.status else None, after=filters.cursor,
+            count=filters.page_size, ip=client_ip(request), via="api",
+        )
+    except BadCursor as exc:
+        raise ApiError(422, "invalid", str(exc), "cursor") from None
+    return {"items": [_out(r) for r in found.rows], "next_cursor": found.next, "page_size": filters.page_size}
 
 
 @router.get("/{request_id}", response={200: CallbackOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,

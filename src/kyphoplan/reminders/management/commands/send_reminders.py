@@ -8,10 +8,11 @@ from kyphoplan.reminders.delivery import run_once
 
 
 class Command(BaseCommand):
-    help = "Send due reminders once, or every N seconds with --loop N. Safe to run several at once."
+    help = ("Send due reminders until none is due, then stop, or wait N seconds and look again "
+            "with --loop N. Safe to run several at once.")
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("--loop", type=float, default=0, help="repeat every N seconds")
+        parser.add_argument("--loop", type=float, default=0, help="look again every N seconds")
         parser.add_argument("--batch", type=int, default=50, help="messages claimed per round")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
@@ -20,6 +21,8 @@ class Command(BaseCommand):
             if counts:
                 self.stdout.write(", ".join(f"{k} {v}" for k, v in sorted(counts.items())), ending="\n")
                 self.stdout.flush()
+            if sum(counts.values()) >= options["batch"]:
+                continue  # a full batch: there may be more due, so no sleep
             if not options["loop"]:
                 return
             time.sleep(options["loop"])

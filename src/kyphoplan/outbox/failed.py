@@ -1,0 +1,42 @@
+"""Staff emails on the failed-messages page (outbox.sources)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from kyphoplan.audit.log import record
+from kyphoplan.audit.models import Action
+from kyphoplan.outbox.models import MessageStatus, OutboxMessage
+from kyphoplan.outbox.sources import Source, Stuck, register
+
+STUCK = [MessageStatus.FAILED, MessageStatus.IN_DOUBT]
+
+
+def stuck(limit: int) -> list[Stuck]:
+    rows = OutboxMessage.objects.filter(status__in=STUCK).order_by("-id")[:limit]
+    return [Stuck(source="staff-email", pk=m.pk, kind=m.kind, to=m.to, status=m.get_status_display(),
+                  in_doubt=m.status == MessageStatus.IN_DOUBT, error=m.error, attempts=m.attempts,
+                  since=m.sent_at or m.next_attempt_at or m.created_at) for m in rows]
+
+
+def settle(acting_user: Any, pk: int, resend: bool, ip: str | None, now: datetime) -> bool:
+    """Send again (failed or in doubt), or record an in-doubt message as delivered."""
+    with transaction.atomic():
+        if resend:
+            changed = OutboxMessage.objects.filter(pk=pk, status__in=STUCK).update(
+                status=MessageStatus.PENDING, attempts=0, next_attempt_at=now, claim_token="",
+                error=f"sent again by {acting_user.get_username()}")
+        else:
+            changed = OutboxMessage.objects.filter(pk=pk, status=MessageStatus.IN_DOUBT).update(
+                status=MessageStatus.SENT, sent_at=now, error=f"confirmed delivered by {acting_user.get_username()}")
+        if changed:
+            record(acting_user, Action.UPDATE, ip=ip, object_type="outboxmessage", object_id=pk, at=now,
+                   detail={"resend": resend})
+    return bool(changed)
+
+
+def register_staff_email() -> None:
+    register("staff-email", Source(label="Staff emails", stuck=stuck, settle=settle))
