@@ -62,3 +62,25 @@ def test_it_keeps_sam_out_of_admin_pages(client: Client, sam: Any, verified: Any
         assert client.get(url).status_code == 403, url
     assert AuditEvent.objects.filter(action=Action.DENIED, actor_username="sam").count() == 3
     assert "Audit trail" not in client.get("/staff/requests/").content.decode()
+
+
+@pytest.mark.parametrize("planted", ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+2", "-2+3", "@SUM(A1)",
+                                     "a\tcmd"])
+def test_it_neutralises_a_formula_typed_as_a_username_at_sign_in(client: Client, alex: Any, verified: Any,
+                                                                  planted: str) -> None:
+    import csv
+    import io
+
+    client.post("/staff/login/", {"username": planted, "password": "wrong password 123"})
+    stored = AuditEvent.objects.get(action=Action.LOGIN_FAILED)
+    assert stored.actor_username == planted  # the audit keeps what was typed
+    # The sign-in form strips spaces, so leading tabs and returns are planted directly.
+    record(None, Action.LOGIN_FAILED, ip="192.0.2.8", username="\t" + planted)
+    record(None, Action.LOGIN_FAILED, ip="192.0.2.8", username="\r" + planted)
+    verified(alex)
+    rows = list(csv.reader(io.StringIO(client.get("/staff/audit/export.csv").content.decode())))
+    cells = [cell for row in rows[1:] for cell in row]
+    if planted[0] != "a":
+        assert "'" + planted in cells
+    assert {"'\t" + planted, "'\r" + planted} <= set(cells)
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)

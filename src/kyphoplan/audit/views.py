@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action, AuditEvent
 from kyphoplan.staff.decorators import staff_required
+from kyphoplan.web.csvsafe import safe_row
 from kyphoplan.web.net import client_ip
 
 FIELDS = ["at", "actor_username", "action", "object_type", "object_id", "ip", "detail"]
@@ -64,7 +65,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     writer.writerow(FIELDS)
     count = 0
     for event in qs.order_by("at", "id").iterator():
-        writer.writerow([getattr(event, f) for f in FIELDS])
+        writer.writerow(safe_row(getattr(event, f) for f in FIELDS))
         count += 1
     record(
         request.user, Action.EXPORT, ip=client_ip(request), object_type="auditevent", detail={"count": count}

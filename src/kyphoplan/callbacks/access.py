@@ -17,6 +17,7 @@ from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
 from kyphoplan.callbacks.models import OPEN_STATUSES, CallbackRequest, Status
 from kyphoplan.callbacks.services import OBJECT_TYPE
+from kyphoplan.web.csvsafe import safe_row
 
 VIEW = "callbacks.view_callbackrequest"
 EXPORT = "callbacks.export_callbackrequest"
@@ -127,12 +128,6 @@ CSV_FIELDS = [
 ]
 
 
-def _cell(value: object) -> str:
-    text = ",".join(value) if isinstance(value, list) else str(value)
-    # Spreadsheets run cells starting with these as formulas: neutralise them.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def access_export_csv(user: AbstractBaseUser, *, ip: str | None) -> str:
     _check(user, EXPORT, ip, "export")
     out = io.StringIO()
@@ -142,7 +137,7 @@ def access_export_csv(user: AbstractBaseUser, *, ip: str | None) -> str:
     for req in CallbackRequest.objects.select_related("assigned_to").order_by("created_at"):
         row = [getattr(req, f) for f in CSV_FIELDS[:-1]]
         row.append(req.assigned_to.get_username() if req.assigned_to else "")
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow(safe_row(row))
         count += 1
     record(user, Action.EXPORT, ip=ip, object_type=OBJECT_TYPE, detail={"count": count})
     return out.getvalue()
