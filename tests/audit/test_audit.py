@@ -34,12 +34,25 @@ def test_it_refuses_updates_in_the_database_itself(sam: Any) -> None:
     assert AuditEvent.objects.get().actor_username == "sam"
 
 
-def test_it_refuses_deletes_in_postgresql(sam: Any) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite keeps DELETE open for the test flush; the ORM still refuses it")
+def test_it_refuses_deletes_in_the_database_itself(sam: Any) -> None:
     record(sam, Action.VIEW, ip="10.0.0.1")
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
         cur.execute("DELETE FROM audit_auditevent")
+    assert AuditEvent.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_keeps_the_guards_across_a_deliberate_flush(sam: Any) -> None:
+    from django.core.management import call_command
+
+    record(sam, Action.VIEW, ip="10.0.0.1")
+    call_command("flush", interactive=False, verbosity=0)
+    assert not AuditEvent.objects.exists()
+    record(None, Action.VIEW, ip="10.0.0.1")
+    for sql in ("DELETE FROM audit_auditevent", "UPDATE audit_auditevent SET actor_username = 'mallory'"):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+            cur.execute(sql)
+    assert AuditEvent.objects.count() == 1
 
 
 def test_it_lets_alex_browse_and_export(client: Client, alex: Any, verified: Any) -> None:

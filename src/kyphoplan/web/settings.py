@@ -97,7 +97,7 @@ else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "kyphoplan.web.sqlite",  # Django's, with a flush that keeps audit guards
             "NAME": DATA_DIR / "kyphoplan.sqlite3",
             "OPTIONS": {
                 # WAL lets readers run while one writer commits; IMMEDIATE takes the
