@@ -66,9 +66,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "kyphoplan.staff.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kyphoplan.web.middleware.MissingObjectIsNotFoundMiddleware",
     # Axes must be last so it sees the outcome of every login attempt.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Bounded requests (Django's defaults, stated): no form or JSON body here comes near them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 ROOT_URLCONF = "kyphoplan.web.urls"
 WSGI_APPLICATION = "kyphoplan.web.wsgi.application"
