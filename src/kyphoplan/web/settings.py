@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from kyphoplan.web.config import base_url, log_level, read_settings
 from kyphoplan.web.env import database_from_url, env_bool, env_int, env_list, env_str
+from kyphoplan.web.net import LOCAL_PROXY, parse_proxies
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DEMO = env_bool("KYPHOPLAN_DEMO")
@@ -164,6 +166,11 @@ if env_bool("KYPHOPLAN_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = False
 BEHIND_PROXY = env_bool("KYPHOPLAN_BEHIND_PROXY")
+# X-Forwarded-For is believed only from these (web/net.py); axes keys lockouts on the result.
+TRUSTED_PROXIES = [
+    str(n) for n in parse_proxies(env_list("KYPHOPLAN_TRUSTED_PROXIES", list(LOCAL_PROXY) if BEHIND_PROXY else []))
+]
+AXES_CLIENT_IP_CALLABLE = "kyphoplan.web.net.client_ip"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
@@ -202,13 +209,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("KYPHOPLAN_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": log_level()},
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Integrations (docs/integration.md). The address this server is reached at: CDS Hooks
 # tokens must name it in `aud`, and links on cards point to it.
-BASE_URL = env_str("KYPHOPLAN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+BASE_URL = base_url()
 # The CDS clients (EHRs) we trust, as JSON: issuer -> {"jwks": {...}}; see cdshooks/config.py.
 CDS_HOOKS_ISSUERS = env_str("KYPHOPLAN_CDS_HOOKS_ISSUERS")
 # EHR FHIR servers an import may read from (comma-separated base URLs); none by default.
@@ -218,3 +225,7 @@ SMART_LAUNCH_EHRS = env_str("KYPHOPLAN_SMART_LAUNCH_EHRS")
 # Our SMART Backend Services clients, as JSON: FHIR base -> {"client_id", "key_file", "kid"};
 # ehr_import/backend.py. Used for EHR import and CDS self-fetch without a caller's token.
 SMART_BACKEND_CLIENTS = env_str("KYPHOPLAN_SMART_BACKEND_CLIENTS")
+
+# Every other KYPHOPLAN_* setting (practice, pathway, booking, reminders, phone region, CDS
+# issuers), read and checked now: a malformed value stops start-up naming the variable.
+KYPHOPLAN = read_settings()
