@@ -134,6 +134,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "staff:login"
+# One-time set-password links (staff/passwords.py) work for a day.
+PASSWORD_RESET_TIMEOUT = 24 * 3600
 
 # Lock a username from one address after five wrong passwords, for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("KYPHOPLAN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
