@@ -100,3 +100,26 @@ def test_it_lets_staff_change_their_own_password(client: Client, sam: Any, verif
 
 def test_it_keeps_the_password_page_for_signed_in_staff(client: Client) -> None:
     assert client.get("/staff/password/")["Location"] == "/staff/login/"
+
+
+def test_it_keys_roles_by_value_and_answers_permissions_from_the_role_table(make_staff: Any) -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    from kyphoplan.staff.roles import Role, ensure_roles, has_role, roles_of
+
+    Group.objects.filter(name=Role.RADIOLOGIST.value).delete()
+    legacy = Group.objects.create(name=Role.RADIOLOGIST.label)  # as an older version named it
+    legacy.permissions.add(*Permission.objects.all())
+    groups = ensure_roles()
+    legacy.refresh_from_db()
+    assert legacy.name == "radiologist" and groups[Role.RADIOLOGIST] == legacy
+    assert not legacy.permissions.exists()  # Django permissions no longer ride on groups
+    rita = make_staff("rita", Role.RADIOLOGIST)
+    assert roles_of(rita) == {Role.RADIOLOGIST}
+    assert has_role(rita, {Role.RADIOLOGIST}) and not has_role(rita, {Role.ADMIN})
+    assert rita.has_perm("callbacks.view_callbackrequest")
+    assert not rita.has_perm("callbacks.change_callbackrequest") and not rita.has_perm("audit.view_auditevent")
+    alex = make_staff("alex", Role.ADMIN)
+    assert alex.has_perm("audit.export_auditevent")
+    alex.is_active = False
+    assert not alex.has_perm("audit.export_auditevent")
