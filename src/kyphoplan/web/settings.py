@@ -115,6 +115,9 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # Tests run on an in-memory database, stated because the ENGINE is not Django's own
+            # name (pytest-xdist would otherwise suffix the file path per worker).
+            "TEST": {"NAME": ":memory:"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
