@@ -35,7 +35,7 @@ def _day(request: HttpRequest, case: object) -> date:
         asked = None
     if asked is not None and abs(asked - today) <= DAY_WINDOW:
         return asked
-    target = getattr(case, "target_start", None)
+    target: datetime | None = getattr(case, "target_start", None)
     if target is not None:
         return target.astimezone(rules.zone).date()
     return today + timedelta(days=1)
@@ -51,7 +51,7 @@ def book(request: HttpRequest, case_id: str) -> HttpResponse:
     rules = get_rules()
     if request.method == "POST":
         try:
-            room = Resource.objects.get(pk=request.POST.get("room"), kind=ResourceKind.ROOM)
+            room = Resource.objects.get(pk=request.POST.get("room", ""), kind=ResourceKind.ROOM)
             start = datetime.fromisoformat(request.POST.get("start", "")).astimezone(rules.zone)
         except (Resource.DoesNotExist, ValueError):
             messages.error(request, "Choose a room and a start time.")
@@ -123,7 +123,7 @@ def resources(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"{name} added.")
         else:
             try:
-                resource = Resource.objects.get(pk=request.POST.get("resource"))
+                resource = Resource.objects.get(pk=request.POST.get("resource", ""))
             except (Resource.DoesNotExist, ValueError, TypeError):
                 messages.error(request, "Choose a room or bed from the list.")
             else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import django_otp
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
@@ -24,7 +26,7 @@ from kyphoplan.web.net import client_ip
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
+    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[attr-defined]
         return redirect("callbacks:queue")
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -106,7 +108,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_required()
 def change_password(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = PasswordChangeForm(cast(Any, request.user), request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)  # this session stays signed in; others end
@@ -120,12 +122,11 @@ def change_password(request: HttpRequest) -> HttpResponse:
 class SetPasswordView(PasswordResetConfirmView):
     """The one-time link from `createstaff` (staff/passwords.py): Django's token check, our page."""
 
-    form_class = SetPasswordForm
     template_name = "staff/set_password.html"
     success_url = reverse_lazy("staff:login")
     post_reset_login = False
 
-    def form_valid(self, form: SetPasswordForm) -> HttpResponse:  # type: ignore[type-arg]
+    def form_valid(self, form: SetPasswordForm[Any]) -> HttpResponse:
         response = super().form_valid(form)
         record(form.user, Action.UPDATE, ip=client_ip(self.request), object_type="user", object_id=form.user.pk,
                detail={"password": "set with a one-time link"})

@@ -42,7 +42,7 @@ def _is_trusted(address: str, networks: tuple[Network, ...]) -> bool:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    peer = request.META.get("REMOTE_ADDR") or None
+    peer: str | None = request.META.get("REMOTE_ADDR") or None
     networks = _trusted(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
     if not networks or peer is None or not _is_trusted(peer, networks):
         return peer
@@ -53,4 +53,4 @@ def client_ip(request: HttpRequest) -> str | None:
                 return str(ipaddress.ip_address(address))
             except ValueError:
                 return peer  # a garbled header: the proxy is all we know
-    return forwarded[0] if forwarded else peer
+    return str(forwarded[0]) if forwarded else peer

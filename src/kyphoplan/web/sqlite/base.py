@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
 
 from django.db.backends.sqlite3 import base
+from django.db.backends.sqlite3.operations import DatabaseOperations as SqliteOperations
 
 
-class DatabaseOperations(base.DatabaseOperations):
-    def execute_sql_flush(self, sql_list: list[str]) -> None:
+class DatabaseOperations(SqliteOperations):
+    def execute_sql_flush(self, sql_list: Iterable[str]) -> None:
         with self.connection.cursor() as cursor:
             cursor.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%%_append_only_%%'"
@@ -21,6 +22,3 @@ class DatabaseOperations(base.DatabaseOperations):
 
 class DatabaseWrapper(base.DatabaseWrapper):
     ops_class = DatabaseOperations
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
