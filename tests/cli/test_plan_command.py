@@ -10,6 +10,9 @@ from typing import Any
 
 import pytest
 
+# Runs the engine hundreds of times (or in subprocesses): the slow tier.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
 

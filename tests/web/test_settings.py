@@ -61,6 +61,7 @@ def test_it_parses_database_urls() -> None:
         database_from_url("mysql://x@y/z")
 
 
+@pytest.mark.slow
 def test_it_refuses_to_start_in_production_without_a_secret_key(tmp_path: Path) -> None:
     env = clean_env(DJANGO_SETTINGS_MODULE="kyphoplan.web.settings", KYPHOPLAN_DATA_DIR=str(tmp_path))
     result = run(["-m", "kyphoplan.web.manage", "check"], env, tmp_path)
@@ -68,6 +69,7 @@ def test_it_refuses_to_start_in_production_without_a_secret_key(tmp_path: Path) 
     assert "KYPHOPLAN_SECRET_KEY must be set" in result.stderr
 
 
+@pytest.mark.slow
 def test_it_passes_check_deploy_in_production_mode(tmp_path: Path) -> None:
     env = clean_env(
         DJANGO_SETTINGS_MODULE="kyphoplan.web.settings",
@@ -92,6 +94,7 @@ def test_it_passes_check_deploy_in_production_mode(tmp_path: Path) -> None:
     assert probe.stdout.split() == ["False", "True", "True"]
 
 
+@pytest.mark.slow
 def test_it_sets_up_the_demo_once_with_wal_sqlite(tmp_path: Path) -> None:
     env = clean_env(KYPHOPLAN_DATA_DIR=str(tmp_path))
     code = "from kyphoplan.web.serve import main; raise SystemExit(main(['--no-serve']))"
@@ -110,6 +113,7 @@ def test_it_sets_up_the_demo_once_with_wal_sqlite(tmp_path: Path) -> None:
     db.close()
 
 
+@pytest.mark.slow
 def test_it_stops_on_a_malformed_setting(tmp_path: Path) -> None:
     env = clean_env(
         DJANGO_SETTINGS_MODULE="kyphoplan.web.settings",
@@ -163,6 +167,7 @@ def test_it_passes_the_check_with_the_defaults(fresh_settings: Any) -> None:
     assert check_settings() == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("module", ["kyphoplan.web.settings", "kyphoplan.web.settings_demo"])
 def test_it_stops_manage_check_with_one_line_naming_the_setting(tmp_path: Path, module: str) -> None:
     env = clean_env(DJANGO_SETTINGS_MODULE=module, KYPHOPLAN_SECRET_KEY=STRONG_SECRET,
@@ -172,6 +177,7 @@ def test_it_stops_manage_check_with_one_line_naming_the_setting(tmp_path: Path, 
     assert result.stderr == "kyphoplan: error: KYPHOPLAN_OPENS must look like 08:00, not 'nine'\n"
 
 
+@pytest.mark.slow
 def test_it_stops_a_gunicorn_worker_with_one_line_naming_the_setting(tmp_path: Path) -> None:
     env = clean_env(KYPHOPLAN_SECRET_KEY=STRONG_SECRET, KYPHOPLAN_ALLOWED_HOSTS="kyphoplan.example.org",
                     KYPHOPLAN_DATA_DIR=str(tmp_path), KYPHOPLAN_TIME_ZONE="localtime")
@@ -192,6 +198,7 @@ def test_it_documents_every_setting_it_reads() -> None:
     assert len(read) >= 50
 
 
+@pytest.mark.slow
 def test_it_loads_the_knowledge_base_when_the_wsgi_app_loads(tmp_path: Path) -> None:
     env = clean_env(KYPHOPLAN_SECRET_KEY=STRONG_SECRET, KYPHOPLAN_ALLOWED_HOSTS="kyphoplan.example.org",
                     KYPHOPLAN_DATA_DIR=str(tmp_path))
@@ -206,6 +213,7 @@ def test_it_loads_the_knowledge_base_when_the_wsgi_app_loads(tmp_path: Path) -> 
     assert drugs_loaded == rules_loaded == words_loaded == 1 and rulesets_loaded >= 2
 
 
+@pytest.mark.slow
 def test_it_plans_from_the_command_line_without_importing_email_or_calendar(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[2]
     code = ("import sys\nfrom kyphoplan.cli import main\n"
