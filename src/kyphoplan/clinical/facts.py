@@ -18,7 +18,9 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from kyphoplan.clinical.facts_checks import (
-    FactsError,
+    FactsError as FactsError,  # re-exported: callers catch it from here
+)
+from kyphoplan.clinical.facts_checks import (
     check_bool,
     check_choice,
     check_datetime,

@@ -39,6 +39,8 @@ class KyphoplanSettings:
     reminders: ReminderConfig
     phone_region: str
     cds_hooks_issuers: tuple[str, ...]
+    smart_launch_ehrs: tuple[str, ...]
+    smart_backend_clients: tuple[str, ...]
 
 
 def _clear_caches() -> None:
@@ -71,6 +73,21 @@ def _issuers(raw: str) -> tuple[str, ...]:
         raise EnvError(f"KYPHOPLAN_CDS_HOOKS_ISSUERS: {exc}") from None
 
 
+def _smart(name: str) -> tuple[str, ...]:
+    # The SMART readers name the variable in their own ImproperlyConfigured message.
+    from kyphoplan.ehr_import.backend import parse_backend_clients
+    from kyphoplan.smart.config import parse_launch_ehrs
+
+    parse = parse_launch_ehrs if name == "KYPHOPLAN_SMART_LAUNCH_EHRS" else parse_backend_clients
+    raw = env_str(name)
+    if not raw.strip():
+        return ()
+    try:
+        return tuple(parse(raw))
+    except ImproperlyConfigured as exc:
+        raise EnvError(str(exc)) from None
+
+
 def read_settings(*, fresh: bool = False) -> KyphoplanSettings:
     """Read every app-level setting; EnvError names the first malformed variable."""
     if fresh:
@@ -84,6 +101,8 @@ def read_settings(*, fresh: bool = False) -> KyphoplanSettings:
         reminders=get_reminder_config(),
         phone_region=get_phone_region(),
         cds_hooks_issuers=_issuers(env_str("KYPHOPLAN_CDS_HOOKS_ISSUERS")),
+        smart_launch_ehrs=_smart("KYPHOPLAN_SMART_LAUNCH_EHRS"),
+        smart_backend_clients=_smart("KYPHOPLAN_SMART_BACKEND_CLIENTS"),
     )
 
 
