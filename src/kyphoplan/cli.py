@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 EXIT_BAD_INPUT = 2
+# A patient's facts are a few kilobytes; a bigger file is a mistake, not a patient.
+MAX_INPUT_BYTES = 1_000_000
 
 
 def _fail(message: str) -> int:
@@ -29,10 +31,14 @@ def _plan(args: argparse.Namespace) -> int:
         return _fail(f"{path}: no such file")
     except (OSError, UnicodeDecodeError) as error:
         return _fail(f"{path}: cannot read it ({error.__class__.__name__})")
+    if len(text) > MAX_INPUT_BYTES:
+        return _fail(f"{path}: larger than {MAX_INPUT_BYTES:,} characters")
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as error:
         return _fail(f"{path}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}")
+    except RecursionError:
+        return _fail(f"{path}: JSON nested too deeply")
     try:
         facts = parse_facts(raw)
     except FactsError as error:

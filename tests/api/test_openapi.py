@@ -61,6 +61,7 @@ def some_records(maria_case: Any, sam: Any, rooms: dict[str, Any]) -> None:
     book(sam, maria_case, room=rooms["room1"], start=START, overnight=True, ip=None, now=NOW)
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_it_never_answers_with_a_server_error(case: Any, alex: Any, token_for: Any, some_records: None,

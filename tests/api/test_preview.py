@@ -85,3 +85,34 @@ def test_it_reads_the_indications_and_refuses_a_field_that_does_not_apply(
     facts["indications"] = [{"kind": "vte", "stent": "bare-metal"}]
     error = _post(client, facts, token_for(alex, "plans:preview")).json()["error"]
     assert error["code"] == "invalid-facts" and error["field"] == "indications[0].stent"
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    (lambda f: f.update(as_of="0001-01-01T00:00:00+00:00"), "as_of"),
+    (lambda f: f["procedure"].update(start="9999-12-31T23:59:59+00:00"), "procedure.start"),
+    (lambda f: f["procedure"].update(timezone="localtime"), "procedure.timezone"),
+    (lambda f: f["procedure"].update(timezone="posixrules"), "procedure.timezone"),
+    (lambda f: f["procedure"].update(timezone="Factory"), "procedure.timezone"),
+    (lambda f: f.update(medications=["aspirin 81 mg"] * 10_000), "medications"),
+])
+def test_it_answers_422_to_extreme_facts(client: Any, alex: Any, token_for: Any, change: Any, field: str) -> None:
+    facts = _facts()
+    change(facts)
+    response = _post(client, facts, token_for(alex, "plans:preview"))
+    assert response.status_code == 422, response.content
+    assert response.json()["error"]["field"] == field
+
+
+@pytest.mark.parametrize("depth", [70, 200_000])
+def test_it_answers_400_to_deeply_nested_or_huge_bodies(client: Any, alex: Any, token_for: Any, depth: int) -> None:
+    body = '{"as_of": ' + "[" * depth + "]" * depth + "}"
+    response = client.post("/api/v1/plans/preview", body, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {token_for(alex, 'plans:preview')}")
+    assert 400 <= response.status_code < 500, response.content
+
+
+def test_it_refuses_a_body_over_the_upload_limit(client: Any, alex: Any, token_for: Any) -> None:
+    facts = _facts()
+    facts["medications"] = ["x" * 400] * 8_000  # ~3 MB
+    response = _post(client, facts, token_for(alex, "plans:preview"))
+    assert response.status_code in (400, 413), response.status_code

@@ -50,3 +50,22 @@ def test_it_makes_a_token_from_the_command_line_and_audits_it(alex: Any) -> None
     caller = check(text, now=timezone.now())
     assert caller is not None and caller.token.scopes == ["fhir:read", "plans:preview"]
     assert AuditEvent.objects.filter(object_type="apitoken", actor_username="alex").exists()
+
+
+@pytest.mark.parametrize("days", ["0", "-1", "100000"])
+def test_it_refuses_a_lifetime_that_is_not_a_lifetime(alex: Any, days: str) -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--days"):
+        call_command("create_api_token", "--owner", "alex", "--name", "EHR", "--scope", "fhir:read",
+                     "--days", days, stdout=StringIO())
+    assert not AuditEvent.objects.filter(object_type="apitoken").exists()
+
+
+def test_it_makes_a_token_that_expires_after_the_days_asked(alex: Any) -> None:
+    out = StringIO()
+    call_command("create_api_token", "--owner", "alex", "--name", "EHR", "--scope", "fhir:read",
+                 "--days", "1", stdout=out)
+    now = timezone.now()
+    assert check(out.getvalue().strip(), now=now) is not None
+    assert check(out.getvalue().strip(), now=now + timedelta(days=2)) is None

@@ -6,8 +6,12 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+# Runs the engine hundreds of times (or in subprocesses): the slow tier.
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
@@ -84,3 +88,25 @@ def test_it_reports_a_missing_file_with_exit_2() -> None:
 def test_it_reads_facts_from_stdin() -> None:
     result = run("plan", "-", "--format", "json", stdin=EXAMPLES[0].read_text())
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    (lambda f: f.update(as_of="0001-01-01T00:00:00+00:00"), "as_of"),
+    (lambda f: f["procedure"].update(start="9999-12-31T23:59:59+00:00"), "procedure.start"),
+    (lambda f: f["procedure"].update(timezone="localtime"), "procedure.timezone"),
+    (lambda f: f["procedure"].update(timezone="posixrules"), "procedure.timezone"),
+    (lambda f: f["procedure"].update(timezone="Factory"), "procedure.timezone"),
+    (lambda f: f.update(medications=["aspirin 81 mg"] * 10_000), "medications"),
+])
+def test_it_answers_extreme_input_with_one_line(change: Any, field: str) -> None:
+    facts = json.loads(EXAMPLES[0].read_text())
+    change(facts)
+    result = run("plan", "-", stdin=json.dumps(facts))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and f"field {field}:" in result.stderr, result.stderr
+
+
+def test_it_answers_deeply_nested_json_with_one_line() -> None:
+    result = run("plan", "-", stdin="[" * 100_000 + "]" * 100_000)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "nested too deeply" in result.stderr, result.stderr

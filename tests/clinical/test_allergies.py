@@ -109,6 +109,7 @@ def test_it_grades_the_reaction(text: str | None, severity: str) -> None:
     assert reaction_severity(text) == severity
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_it_never_raises_and_keeps_the_input(line: str) -> None:

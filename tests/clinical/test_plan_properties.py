@@ -6,12 +6,16 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kyphoplan.clinical.contract import plan_to_dict
 from kyphoplan.clinical.facts import parse_facts
 from kyphoplan.clinical.plan import build_plan
+
+# Runs the engine hundreds of times (or in subprocesses): the slow tier.
+pytestmark = pytest.mark.slow
 
 KNOWN_LINES = [
     "Plavix 75 mg once daily", "Eliquis 5mg twice a day", "baby aspirin 81", "Coumadin 5 mg daily",

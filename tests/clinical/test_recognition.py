@@ -429,6 +429,7 @@ def test_it_keeps_the_exact_input_of_every_labelled_line() -> None:
         assert recognize(item.line).input == item.line
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(st.text())
 def test_it_never_raises_and_keeps_the_input(line: str) -> None:
@@ -466,6 +467,7 @@ _MEDICINE_LIKE_WORDS = (
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_MEDICINE_LIKE_WORDS), max_size=12).map(" ".join))
 def test_it_never_raises_on_medicine_like_text(line: str) -> None:

@@ -55,6 +55,7 @@ def test_it_renders_dates_in_each_language() -> None:
     )
 
 
+@pytest.mark.slow
 def test_it_writes_patient_instructions_at_grade_8_or_below() -> None:
     # Measured over every patient instruction of every vignette and example plan
     # (drug names included, which only make the score worse).

@@ -146,3 +146,11 @@ def test_it_lets_only_case_workers_create(client: Any, maria_case: Any, make_sta
             "questionnaire": "https://kyphoplan.org/fhir/Questionnaire/kyphoplasty-intake",
             "subject": {"reference": f"Patient/{maria_case.pk}"}}
     assert _post(client, body, token_for(rita, "fhir:write")).status_code == 403
+
+
+@pytest.mark.parametrize("depth", [70, 5_000, 200_000])
+def test_it_answers_400_to_deeply_nested_json(client: Any, nora: Any, token_for: Any, depth: int) -> None:
+    body = '{"resourceType": "QuestionnaireResponse", "item": ' + "[" * depth + "]" * depth + "}"
+    response = client.post("/fhir/QuestionnaireResponse", body, content_type="application/fhir+json",
+                           HTTP_AUTHORIZATION=f"Bearer {token_for(nora, 'fhir:write')}")
+    assert response.status_code == 400, response.content

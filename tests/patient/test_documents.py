@@ -66,6 +66,7 @@ def test_it_builds_a_spanish_checklist_day_by_day(signed_and_booked, verified, n
     assert "Plaquetas" not in page  # clinician items stay with clinicians
 
 
+@pytest.mark.slow
 def test_it_prints_the_plan_with_the_practice_and_the_medicine_list(signed_and_booked, verified, nora, client):
     verified(nora)
     response = client.get(f"/staff/cases/{signed_and_booked.pk}/plan.pdf")

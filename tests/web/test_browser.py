@@ -157,7 +157,7 @@ def test_it_has_no_serious_accessibility_problems_on_staff_pages(
     device = TOTPDevice.objects.create(user=alex, name="phone", confirmed=True)
     session = SessionStore()
     session[SESSION_KEY] = str(alex.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "kyphoplan.staff.roles.StaffBackend"
     session[HASH_SESSION_KEY] = alex.get_session_auth_hash()
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()

@@ -25,6 +25,7 @@ from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action, AuditEvent
 from kyphoplan.staff.decorators import staff_required
 from kyphoplan.web import keyset
+from kyphoplan.web.csvsafe import safe_row
 from kyphoplan.web.net import client_ip
 
 FIELDS = ["at", "actor_username", "action", "object_type", "object_id", "ip", "detail"]
@@ -100,7 +101,7 @@ def _csv_chunks(rows: Iterator[tuple[Any, ...]]) -> Iterator[str]:
     writer = csv.writer(buffer)
     writer.writerow(FIELDS)
     for i, (at, *middle, ip, detail) in enumerate(rows, 1):
-        writer.writerow([at.isoformat(), *middle, ip or "", detail])
+        writer.writerow(safe_row([at.isoformat(), *middle, ip or "", detail]))
         if i % EXPORT_CHUNK == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -110,7 +111,7 @@ def _csv_chunks(rows: Iterator[tuple[Any, ...]]) -> Iterator[str]:
 
 @require_GET
 @staff_required("audit.export_auditevent")
-def export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+def export_csv(request: HttpRequest) -> Any:  # a StreamingHttpResponse: the stubs' decorators expect HttpResponse
     """The rows the filters select, oldest first, streamed: memory stays flat at any size.
     The export is audited before the first byte, with the instant it stops at."""
     form = AuditFilter(request.GET or None)

@@ -21,18 +21,24 @@ from kyphoplan.plans.services import PlanNotReady
 from kyphoplan.staff.decorators import staff_required
 from kyphoplan.web.net import client_ip
 
+# A booking day is near today; a day outside this window is a typo (and 0001-01-01 minus
+# one day does not exist), so the page shows the default day instead.
+DAY_WINDOW = timedelta(days=3 * 366)
+
 
 def _day(request: HttpRequest, case: object) -> date:
-    raw = request.GET.get("day", "")
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        pass
-    target = getattr(case, "target_start", None)
     rules = get_rules()
+    today = timezone.now().astimezone(rules.zone).date()
+    try:
+        asked = date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        asked = None
+    if asked is not None and abs(asked - today) <= DAY_WINDOW:
+        return asked
+    target: datetime | None = getattr(case, "target_start", None)
     if target is not None:
         return target.astimezone(rules.zone).date()
-    return (timezone.now().astimezone(rules.zone) + timedelta(days=1)).date()
+    return today + timedelta(days=1)
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,7 +51,7 @@ def book(request: HttpRequest, case_id: str) -> HttpResponse:
     rules = get_rules()
     if request.method == "POST":
         try:
-            room = Resource.objects.get(pk=request.POST.get("room"), kind=ResourceKind.ROOM)
+            room = Resource.objects.get(pk=request.POST.get("room", ""), kind=ResourceKind.ROOM)
             start = datetime.fromisoformat(request.POST.get("start", "")).astimezone(rules.zone)
         except (Resource.DoesNotExist, ValueError):
             messages.error(request, "Choose a room and a start time.")
@@ -116,10 +122,14 @@ def resources(request: HttpRequest) -> HttpResponse:
                 services.add_resource(request.user, name=name, kind=ResourceKind(kind), ip=ip, now=timezone.now())
                 messages.success(request, f"{name} added.")
         else:
-            resource = Resource.objects.get(pk=request.POST.get("resource"))
-            services.set_active(request.user, resource, active=request.POST.get("active") == "1", ip=ip,
-                                now=timezone.now())
-            messages.success(request, "Saved.")
+            try:
+                resource = Resource.objects.get(pk=request.POST.get("resource", ""))
+            except (Resource.DoesNotExist, ValueError, TypeError):
+                messages.error(request, "Choose a room or bed from the list.")
+            else:
+                services.set_active(request.user, resource, active=request.POST.get("active") == "1", ip=ip,
+                                    now=timezone.now())
+                messages.success(request, "Saved.")
         return redirect("booking:resources")
     return render(request, "booking/resources.html", {"resources": Resource.objects.all(),
                                                       "kinds": ResourceKind.choices, "rules": get_rules()})

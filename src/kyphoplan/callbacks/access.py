@@ -19,6 +19,7 @@ from kyphoplan.audit.models import Action
 from kyphoplan.callbacks.models import OPEN_STATUSES, CallbackRequest, Status
 from kyphoplan.callbacks.services import OBJECT_TYPE
 from kyphoplan.web import keyset
+from kyphoplan.web.csvsafe import safe_row
 from kyphoplan.web.textsearch import term as search_term
 
 VIEW = "callbacks.view_callbackrequest"
@@ -137,12 +138,6 @@ CSV_FIELDS = [
 ]
 
 
-def _cell(value: object) -> str:
-    text = ",".join(value) if isinstance(value, list) else str(value)
-    # Spreadsheets run cells starting with these as formulas: neutralise them.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 EXPORT_CHUNK = 2000
 
 
@@ -164,7 +159,7 @@ def _csv_chunks(rows: Iterator[tuple[Any, ...]]) -> Iterator[str]:
     writer = csv.writer(buffer)
     writer.writerow(CSV_FIELDS)
     for i, row in enumerate(rows, 1):
-        writer.writerow([_cell(v if v is not None else "") for v in row])
+        writer.writerow(safe_row(row))
         if i % EXPORT_CHUNK == 0:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kyphoplan.callbacks.models import CloseReason, Day, Language, Outcome, Reason, TimeOfDay
-from kyphoplan.web.env import env_str
+from kyphoplan.web.practice import get_phone_region
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -72,8 +72,7 @@ class RequestCallForm(forms.Form):
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
 
     def clean_phone(self) -> str:
-        region = env_str("KYPHOPLAN_PHONE_REGION", "US")
-        e164 = to_e164(self.cleaned_data["phone"], region)
+        e164 = to_e164(self.cleaned_data["phone"], get_phone_region())
         if e164 is None:
             raise forms.ValidationError(_("This does not look like a full phone number. Please check it."))
         return e164

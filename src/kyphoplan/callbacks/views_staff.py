@@ -4,9 +4,6 @@ writes through `services`."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +14,7 @@ from kyphoplan.callbacks.forms import AttemptForm, SearchForm, StatusForm
 from kyphoplan.callbacks.models import OPEN_STATUSES, CallbackRequest, Outcome, Status
 from kyphoplan.callbacks.workflow import ALLOWED, WorkflowError
 from kyphoplan.staff.decorators import staff_required
+from kyphoplan.staff.roles import roles_with, users_with
 from kyphoplan.web import keyset
 from kyphoplan.web.net import client_ip
 
@@ -72,11 +70,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def _workers() -> list[object]:
-    perm = Permission.objects.get(codename="change_callbackrequest")
-    users = get_user_model().objects.filter(
-        Q(groups__permissions=perm) | Q(user_permissions=perm) | Q(is_superuser=True), is_active=True
-    )
-    return list(users.distinct().order_by("username"))
+    return list(users_with(roles_with(CHANGE)))
 
 
 @require_GET

@@ -1,9 +1,4 @@
-"""Who may do what on the pathway.
-
-Checked by role (group) rather than by Django permission because the role
-groups' permission lists are set exactly by `staff.roles.ensure_roles`, which
-belongs to the staff app; folding these into it is a follow-up.
-"""
+"""Who may do what on the pathway: sets of roles, checked by the one role model (`staff.roles`)."""
 
 from __future__ import annotations
 
@@ -13,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 
 from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
+from kyphoplan.staff import roles as staff_roles
 from kyphoplan.staff.roles import Role
 
 VIEW_CASES = frozenset({Role.SCHEDULER, Role.NURSE, Role.RADIOLOGIST, Role.ADMIN})
@@ -23,12 +19,7 @@ MANAGE_ROOMS = frozenset({Role.ADMIN})
 
 
 def has_role(user: Any, allowed: frozenset[Role]) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    labels = {role.label for role in allowed}
-    return user.groups.filter(name__in=labels).exists()
+    return staff_roles.has_role(user, allowed)
 
 
 def require(user: Any, allowed: frozenset[Role], *, ip: str | None, what: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +23,7 @@ from kyphoplan.pathway import services as pathway
 from kyphoplan.plans.services import latest, latest_signed
 from kyphoplan.reminders.services import settle, status_summary
 from kyphoplan.staff.decorators import staff_required
+from kyphoplan.staff.roles import users_with
 from kyphoplan.web import keyset
 from kyphoplan.web.net import client_ip
 from kyphoplan.web.practice import get_practice
@@ -113,9 +113,7 @@ def detail(request: HttpRequest, case_id: str) -> HttpResponse:
 
 
 def _workers() -> list[Any]:
-    labels = [r.label for r in roles.WORK_CASES | roles.REVIEW_PLANS]
-    return list(get_user_model().objects.filter(is_active=True, groups__name__in=labels).distinct()
-                .order_by("username"))
+    return list(users_with(roles.WORK_CASES | roles.REVIEW_PLANS))
 
 
 @require_POST

@@ -60,7 +60,10 @@ def _instant(claims: dict[str, Any], name: str) -> datetime:
     value = claims.get(name)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise CdsAuthError(f"{name} missing or not a number")
-    return datetime.fromtimestamp(value, tz=UTC)
+    try:
+        return datetime.fromtimestamp(value, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        raise CdsAuthError(f"{name} is not a time") from None
 
 
 def authenticate(authorization: str, *, audience: str, now: datetime) -> Client:

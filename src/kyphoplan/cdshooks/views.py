@@ -35,6 +35,7 @@ from kyphoplan.cdshooks.services import SERVICES
 from kyphoplan.cdshooks.suggestions import lab_suggester
 from kyphoplan.clinical.facts import FactsError
 from kyphoplan.staff.decorators import staff_required
+from kyphoplan.web.jsonbody import BadJson, load_json
 from kyphoplan.web.net import client_ip
 from kyphoplan.web.practice import get_practice
 
@@ -81,9 +82,9 @@ def _client(request: HttpRequest, audience: str) -> Client:
 
 def _body(request: HttpRequest) -> dict[str, Any]:
     try:
-        body = json.loads(request.body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise BadRequest("the body is not JSON") from None
+        body = load_json(request.body)
+    except BadJson as exc:
+        raise BadRequest(str(exc)) from None
     if not isinstance(body, dict):
         raise BadRequest("the body must be a JSON object")
     return body

@@ -11,14 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from kyphoplan.clinical.facts_checks import (
-    FactsError,
+    FactsError as FactsError,  # re-exported: callers catch it from here
+)
+from kyphoplan.clinical.facts_checks import (
     check_bool,
     check_choice,
     check_datetime,
@@ -205,9 +207,34 @@ _TOP_FIELDS = {
 }
 
 
+# Bounds on the work one request can ask for: an input outside them is a mistake, never a patient.
+MAX_LEAD = timedelta(days=2 * 366)  # a plan is for a procedure booked within two years
+MAX_LINES = 100  # medicines or allergies a person can list; the engine's cost grows with them
+MAX_CODES = 20  # codings an EHR attaches to one medicine line
+# Names the tz database ships that are not places: the server's own zone, a template, a stub.
+_NOT_PLACES = frozenset({"localtime", "posixrules", "Factory"})
+
+
+@cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones()) - _NOT_PLACES
+
+
+def time_zone(name: Any) -> ZoneInfo:
+    """The IANA zone of a place; ValueError for anything else (also used for settings)."""
+    if not isinstance(name, str) or name not in _known_zones():
+        raise ValueError(f"unknown time zone {name!r} (an IANA name such as America/Los_Angeles)")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r}") from None
+
+
 def _lines(value: Any, path: str) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise FactsError(path, "must be a list of text lines")
+    if len(value) > MAX_LINES:
+        raise FactsError(path, f"has {len(value)} lines; at most {MAX_LINES}")
     lines: list[str] = []
     for index, item in enumerate(value):
         if not isinstance(item, str):
@@ -238,6 +265,8 @@ def _medications(value: Any) -> tuple[tuple[str, ...], tuple[tuple[Coding, ...],
     "display"}]} when the EHR coded it; codes are kept next to the text, never instead of it."""
     if not isinstance(value, list):
         raise FactsError("medications", "must be a list of text lines")
+    if len(value) > MAX_LINES:
+        raise FactsError("medications", f"has {len(value)} lines; at most {MAX_LINES}")
     texts: list[Any] = []
     codes: list[tuple[Coding, ...]] = []
     for index, item in enumerate(value):
@@ -245,8 +274,8 @@ def _medications(value: Any) -> tuple[tuple[str, ...], tuple[tuple[Coding, ...],
         if isinstance(item, Mapping):
             check_no_unknown(item, ("text", "codes"), path)
             raw_codes = item.get("codes", [])
-            if not isinstance(raw_codes, list):
-                raise FactsError(f"{path}.codes", "must be a list of codings")
+            if not isinstance(raw_codes, list) or len(raw_codes) > MAX_CODES:
+                raise FactsError(f"{path}.codes", f"must be a list of at most {MAX_CODES} codings")
             codes.append(tuple(_coding(c, f"{path}.codes[{i}]") for i, c in enumerate(raw_codes)))
             texts.append(item.get("text"))
         else:
@@ -265,14 +294,16 @@ def _procedure(raw: Any, as_of: datetime) -> Procedure:
     if not isinstance(tz_name, str) or not tz_name:
         raise FactsError("procedure.timezone", "must be an IANA time zone name")
     try:
-        zone = ZoneInfo(tz_name)
-    except (ZoneInfoNotFoundError, ValueError):
+        zone = time_zone(tz_name)
+    except ValueError:
         raise FactsError("procedure.timezone", f"unknown time zone {tz_name!r}") from None
     if "start" not in obj:
         raise FactsError("procedure.start", "is required")
     start = check_datetime(obj["start"], "procedure.start").astimezone(zone)
     if start <= as_of:
         raise FactsError("procedure.start", "is not after as_of (a plan needs a future procedure)")
+    if start - as_of > MAX_LEAD:
+        raise FactsError("procedure.start", "is more than two years after as_of")
     levels: tuple[str, ...] = ()
     if "levels" in obj:
         raw_levels = obj["levels"]

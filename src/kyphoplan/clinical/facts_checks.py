@@ -8,6 +8,9 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 E = TypeVar("E", bound=StrEnum)
+# Every date the engine computes (weeks before, a year after) stays representable.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
 
 
 class FactsError(ValueError):
@@ -28,7 +31,8 @@ def check_object(value: Any, path: str) -> Mapping[str, Any]:
 def check_no_unknown(obj: Mapping[str, Any], allowed: set[str] | tuple[str, ...], path: str) -> None:
     for key in obj:
         if key not in allowed:
-            where = f"{path}.{key}" if path else key
+            name = key if isinstance(key, str) and key.isprintable() and key else repr(key)
+            where = f"{path}.{name}" if path else name
             raise FactsError(where, "unknown field (check the spelling)")
 
 
@@ -41,6 +45,8 @@ def check_datetime(value: Any, path: str) -> datetime:
         raise FactsError(path, f"not a valid ISO 8601 date-time: {value!r}") from None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise FactsError(path, "needs a UTC offset, for example 2026-12-14T08:00:00-08:00")
+    if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+        raise FactsError(path, f"year {parsed.year} is outside {EARLIEST_YEAR}-{LATEST_YEAR}")
     return parsed
 
 

@@ -14,16 +14,17 @@ from kyphoplan.clinical.allergies import classify_allergy
 from kyphoplan.clinical.allergy_plan import plan_allergies
 from kyphoplan.clinical.blood_thinners import plan_blood_thinners
 from kyphoplan.clinical.context import Contribution, PlanContext
+from kyphoplan.clinical.contract import plan_to_dict
 from kyphoplan.clinical.diabetes import plan_diabetes
 from kyphoplan.clinical.duplicates import hold_duplicates_once
-from kyphoplan.clinical.facts import PatientFacts
+from kyphoplan.clinical.facts import PatientFacts, parse_facts
 from kyphoplan.clinical.general import plan_general
-from kyphoplan.clinical.model import Action, Disposition, Flag, Plan, Severity
+from kyphoplan.clinical.model import Action, Disposition, Flag, Plan, Protocol, Severity
 from kyphoplan.clinical.preparation import load_preparation_rules
 from kyphoplan.clinical.recognition import recognize
 from kyphoplan.clinical.recognition_codes import recognize_coded
 from kyphoplan.clinical.renal import creatinine_clearance
-from kyphoplan.clinical.rulesets import ruleset_version
+from kyphoplan.clinical.rulesets import load_ruleset, ruleset_version
 from kyphoplan.clinical.steroids import plan_steroids
 
 _AREAS: tuple[Callable[[PlanContext], Contribution], ...] = (
@@ -82,3 +83,26 @@ def build_plan(facts: PatientFacts) -> Plan:
         crcl_ml_min=context.crcl.value,
         crcl_origin=context.crcl.origin.value,
     )
+
+
+# A patient who touches every shipped table: both protocols' rules, the drug knowledge and
+# its spelling index, the dictionaries, allergy classes and both languages' wording.
+_WARM_UP_FACTS = {
+    "as_of": "2026-01-05T09:00:00-08:00",
+    "procedure": {"start": "2026-01-20T08:00:00-08:00", "timezone": "America/Los_Angeles", "levels": ["L1"]},
+    "patient": {"age": 80, "weight_kg": 60, "diabetes": "type2"},
+    "medications": ["Plavix 75 mg daily", "Eliquis 5 mg twice a day", "metformin 500 mg bid",
+                    "Lantus 20 units at bedtime", "prednisone 5 mg", "plavics", "blue pill"],
+    "allergies": ["iodinated contrast - hives", "penicillin"],
+    "labs": {"egfr": 50},
+    "language": "es",
+}
+
+
+def preload_knowledge() -> None:
+    """Load the knowledge base now (gunicorn: before the first request; with --preload, once
+    in the master and shared by every worker), so no patient waits for it."""
+    for protocol in (Protocol.SIR_2019, Protocol.ASRA_2018):  # `strictest` combines these two
+        load_ruleset(protocol)
+    for language in ("en", "es"):
+        plan_to_dict(build_plan(parse_facts({**_WARM_UP_FACTS, "language": language})))

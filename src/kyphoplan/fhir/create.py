@@ -8,7 +8,6 @@ when the case has a date). Only staff who work cases may do this.
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
@@ -26,16 +25,17 @@ from kyphoplan.fhir.validate import FhirInvalid, emit
 from kyphoplan.intake.models import Intake
 from kyphoplan.intake.services import IntakeClosed
 from kyphoplan.pathway.services import save_intake, submit_intake
+from kyphoplan.web.jsonbody import BadJson, load_json
 from kyphoplan.web.net import client_ip
 
 
 def create_questionnaire_response(caller: Caller, request: HttpRequest) -> HttpResponse:
     ip = client_ip(request)
     try:
-        body: Any = json.loads(request.body)
+        body: Any = load_json(request.body)
         resource = emit(body) if isinstance(body, dict) else None
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return outcome(400, "structure", "the body is not JSON")
+    except BadJson as exc:
+        return outcome(400, "structure", str(exc))
     except FhirInvalid as exc:
         return outcome(400, "structure", str(exc))
     if resource is None or resource["resourceType"] != "QuestionnaireResponse":

@@ -6,7 +6,6 @@ bar shows no token: nothing secret lands in history, logs or the Referer header.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -25,6 +24,7 @@ from kyphoplan.intake.models import IntakeStatus
 from kyphoplan.intake.services import IntakeClosed, intake_for
 from kyphoplan.pathway.services import save_intake, submit_intake
 from kyphoplan.staff.decorators import staff_required
+from kyphoplan.web.jsonbody import load_json
 from kyphoplan.web.net import client_ip
 
 SESSION_KEY = "kyphoplan.intake_link"
@@ -112,7 +112,7 @@ def _recognize_response(request: HttpRequest) -> HttpResponse:
     from kyphoplan.plans.engine import recognize_line
 
     try:
-        line = str(json.loads(request.body or b"{}").get("line", ""))[:MAX_LINE]
+        line = str(load_json(request.body or b"{}").get("line", ""))[:MAX_LINE]
     except (ValueError, AttributeError):
         return JsonResponse({"error": "bad request"}, status=400)
     if not line.strip():

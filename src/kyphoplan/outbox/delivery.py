@@ -13,6 +13,7 @@ import smtplib
 from datetime import datetime, timedelta
 
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from kyphoplan.outbox import leases
@@ -46,10 +47,10 @@ def _settle(pk: int, token: str, status: MessageStatus, **fields: object) -> Non
         status=status, **fields)
 
 
-def deliver_one(pk: int, token: str, connection: object, now: datetime) -> MessageStatus | None:
+def deliver_one(pk: int, token: str, connection: BaseEmailBackend, now: datetime) -> MessageStatus | None:
     msg = OutboxMessage.objects.get(pk=pk)
     try:
-        connection.open()  # type: ignore[attr-defined]
+        connection.open()
     except (OSError, smtplib.SMTPException) as exc:
         # The server never had the message: waiting again, later, unless tried too often.
         attempts = msg.attempts + 1
@@ -67,7 +68,7 @@ def deliver_one(pk: int, token: str, connection: object, now: datetime) -> Messa
         return MessageStatus.FAILED
     except Exception as exc:  # the server may or may not have it: a person decides
         with contextlib.suppress(Exception):
-            connection.close()  # type: ignore[attr-defined]
+            connection.close()
         _settle(pk, token, MessageStatus.IN_DOUBT, error=f"while sending: {type(exc).__name__}"[:300])
         log.warning("outbox message %s in doubt: %s", pk, type(exc).__name__)
         return MessageStatus.IN_DOUBT

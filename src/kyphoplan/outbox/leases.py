@@ -46,7 +46,7 @@ def due(states: Lifecycle, now: datetime) -> Q:
 
 def recover(model: type[Model], states: Lifecycle, now: datetime, in_doubt_error: str) -> int:
     """Rows left SENDING by a worker whose lease ran out: in doubt, never resent."""
-    return model._default_manager.filter(status=states.sending, lease_until__lt=now).update(  # type: ignore[attr-defined]
+    return model._default_manager.filter(status=states.sending, lease_until__lt=now).update(
         status=states.in_doubt, **{_error_field(model): in_doubt_error})
 
 

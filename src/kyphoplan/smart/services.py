@@ -46,7 +46,7 @@ def sign_in(request: HttpRequest, user: Any, *, issuer: str, fhir_user: str, ip:
     with transaction.atomic():
         device, _ = SmartLaunchDevice.objects.get_or_create(user=user, defaults={"name": "SMART launch",
                                                                                  "confirmed": True})
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="kyphoplan.staff.roles.StaffBackend")
         django_otp.login(request, device)
         record(user, Action.LOGIN, ip=ip, at=now, detail={"via": "smart", "issuer": issuer, "fhir_user": fhir_user})
 

@@ -24,7 +24,7 @@ def staff_required(perm: str | None = None) -> Callable[[View], View]:
             user = request.user
             if not user.is_authenticated:
                 return redirect("staff:login")
-            if not user.is_verified():  # type: ignore[union-attr]
+            if not user.is_verified():  # type: ignore[attr-defined]
                 return redirect("staff:verify")
             if perm and not user.has_perm(perm):
                 record(user, Action.DENIED, ip=client_ip(request), detail={"view": view.__name__})

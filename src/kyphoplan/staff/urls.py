@@ -10,4 +10,6 @@ urlpatterns = [
     path("verify/", views.verify_view, name="verify"),
     path("enrol/", views.enrol_view, name="enrol"),
     path("logout/", views.logout_view, name="logout"),
+    path("password/", views.change_password, name="change_password"),
+    path("set-password/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set_password"),
 ]

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import django_otp
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.views import PasswordResetConfirmView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
+from kyphoplan.staff.decorators import staff_required
 from kyphoplan.staff.forms import CodeForm, LoginForm
 from kyphoplan.staff.totp import confirmed_device, pending_device, qr_svg, secret_base32
 from kyphoplan.web.net import client_ip
@@ -20,7 +26,7 @@ from kyphoplan.web.net import client_ip
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
+    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[attr-defined]
         return redirect("callbacks:queue")
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -96,3 +102,33 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, "You are signed out.")
     return redirect("staff:login")
+
+
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@require_http_methods(["GET", "POST"])
+@staff_required()
+def change_password(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(cast(Any, request.user), request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)  # this session stays signed in; others end
+        record(user, Action.UPDATE, ip=client_ip(request), object_type="user", object_id=user.pk,
+               detail={"password": "changed by its owner"})
+        messages.success(request, "Your password is changed.")
+        return redirect("callbacks:queue")
+    return render(request, "staff/change_password.html", {"form": form})
+
+
+class SetPasswordView(PasswordResetConfirmView):
+    """The one-time link from `createstaff` (staff/passwords.py): Django's token check, our page."""
+
+    template_name = "staff/set_password.html"
+    success_url = reverse_lazy("staff:login")
+    post_reset_login = False
+
+    def form_valid(self, form: SetPasswordForm[Any]) -> HttpResponse:
+        response = super().form_valid(form)
+        record(form.user, Action.UPDATE, ip=client_ip(self.request), object_type="user", object_id=form.user.pk,
+               detail={"password": "set with a one-time link"})
+        messages.success(self.request, "Your password is set. Sign in, then set up your authenticator app.")
+        return response

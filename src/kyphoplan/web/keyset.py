@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Field, Model, Q, QuerySet
 
 M = TypeVar("M", bound=Model)
 MAX_CURSOR = 512  # characters: a cursor is a few values, never more
@@ -65,7 +65,10 @@ def decode(model: type[Model], order: Sequence[str], token: str) -> list[Any]:
         if not isinstance(value, str | int) or isinstance(value, bool):
             raise BadCursor("the cursor is not one this server made")
         try:
-            typed.append(model._meta.get_field(name.lstrip("-")).to_python(value))
+            field = model._meta.get_field(name.lstrip("-"))
+            if not isinstance(field, Field):
+                raise BadCursor("the cursor is not one this server made")
+            typed.append(field.to_python(value))
         except (ValidationError, ValueError, TypeError, OverflowError):
             raise BadCursor("the cursor is not one this server made") from None
     return typed

@@ -2,7 +2,8 @@
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpRequest, HttpResponse
 
 # No inline scripts and no third-party hosts: the site works without any JavaScript.
 CSP = (
@@ -20,3 +21,23 @@ class ContentSecurityPolicyMiddleware:
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class MissingObjectIsNotFoundMiddleware:
+    """An unknown id that reaches a `.get()` is a 404 page, not a 500.
+
+    `access_*` readers fetch by id and let `DoesNotExist` rise, so the API, FHIR and
+    the pages can each answer in their own shape; pages that do not catch it get the
+    ordinary 404 here.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, ObjectDoesNotExist):
+            raise Http404 from exception
+        return None

@@ -6,7 +6,10 @@ from datetime import date, time
 from functools import cache
 from zoneinfo import ZoneInfo
 
+import phonenumbers
+
 from kyphoplan.callbacks.hours import BusinessHours, Practice, us_office_holidays
+from kyphoplan.clinical.facts import time_zone
 from kyphoplan.web.env import EnvError, env_int, env_list, env_str
 
 _DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -20,8 +23,16 @@ def _time(name: str, default: str) -> time:
         raise EnvError(f"{name} must look like 08:00, not {raw!r}") from exc
 
 
+def _zone() -> ZoneInfo:
+    name = env_str("KYPHOPLAN_TIME_ZONE", "America/Los_Angeles")
+    try:
+        return time_zone(name)
+    except ValueError:
+        raise EnvError(f"KYPHOPLAN_TIME_ZONE must be an IANA zone such as America/Los_Angeles, not {name!r}") from None
+
+
 def load_practice() -> Practice:
-    zone = ZoneInfo(env_str("KYPHOPLAN_TIME_ZONE", "America/Los_Angeles"))
+    zone = _zone()
     days = env_list("KYPHOPLAN_OPEN_DAYS", _DAYS[:5])
     unknown = [d for d in days if d.lower() not in _DAYS]
     if unknown:
@@ -54,3 +65,12 @@ def load_practice() -> Practice:
 @cache
 def get_practice() -> Practice:
     return load_practice()
+
+
+@cache
+def get_phone_region() -> str:
+    """Region for phone numbers typed without +country (callbacks form)."""
+    region = env_str("KYPHOPLAN_PHONE_REGION", "US").upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise EnvError(f"KYPHOPLAN_PHONE_REGION must be a two-letter region such as US, not {region!r}")
+    return region

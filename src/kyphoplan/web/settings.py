@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from kyphoplan.web.config import base_url, log_level, read_settings
 from kyphoplan.web.env import database_from_url, env_bool, env_int, env_list, env_str
+from kyphoplan.web.net import LOCAL_PROXY, parse_proxies
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DEMO = env_bool("KYPHOPLAN_DEMO")
@@ -66,9 +68,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "kyphoplan.staff.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kyphoplan.web.middleware.MissingObjectIsNotFoundMiddleware",
     # Axes must be last so it sees the outcome of every login attempt.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Bounded requests (Django's defaults, stated): no form or JSON body here comes near them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 ROOT_URLCONF = "kyphoplan.web.urls"
 WSGI_APPLICATION = "kyphoplan.web.wsgi.application"
@@ -97,7 +104,7 @@ else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "kyphoplan.web.sqlite",  # Django's, with a flush that keeps audit guards
             "NAME": DATA_DIR / "kyphoplan.sqlite3",
             "OPTIONS": {
                 # WAL lets readers run while one writer commits; IMMEDIATE takes the
@@ -108,13 +115,17 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # Tests run on an in-memory database, stated because the ENGINE is not Django's own
+            # name (pytest-xdist would otherwise suffix the file path per worker).
+            "TEST": {"NAME": ":memory:"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Passwords as ModelBackend; permissions from the role table (staff/roles.py).
+    "kyphoplan.staff.roles.StaffBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -127,6 +138,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "staff:login"
+# One-time set-password links (staff/passwords.py) work for a day.
+PASSWORD_RESET_TIMEOUT = 24 * 3600
 
 # Lock a username from one address after five wrong passwords, for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("KYPHOPLAN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
@@ -159,6 +172,11 @@ if env_bool("KYPHOPLAN_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = False
 BEHIND_PROXY = env_bool("KYPHOPLAN_BEHIND_PROXY")
+# X-Forwarded-For is believed only from these (web/net.py); axes keys lockouts on the result.
+TRUSTED_PROXIES = [
+    str(n) for n in parse_proxies(env_list("KYPHOPLAN_TRUSTED_PROXIES", list(LOCAL_PROXY) if BEHIND_PROXY else []))
+]
+AXES_CLIENT_IP_CALLABLE = "kyphoplan.web.net.client_ip"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
@@ -197,13 +215,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("KYPHOPLAN_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": log_level()},
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Integrations (docs/integration.md). The address this server is reached at: CDS Hooks
 # tokens must name it in `aud`, and links on cards point to it.
-BASE_URL = env_str("KYPHOPLAN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+BASE_URL = base_url()
 # The CDS clients (EHRs) we trust, as JSON: issuer -> {"jwks": {...}}; see cdshooks/config.py.
 CDS_HOOKS_ISSUERS = env_str("KYPHOPLAN_CDS_HOOKS_ISSUERS")
 # EHR FHIR servers an import may read from (comma-separated base URLs); none by default.
@@ -213,3 +231,7 @@ SMART_LAUNCH_EHRS = env_str("KYPHOPLAN_SMART_LAUNCH_EHRS")
 # Our SMART Backend Services clients, as JSON: FHIR base -> {"client_id", "key_file", "kid"};
 # ehr_import/backend.py. Used for EHR import and CDS self-fetch without a caller's token.
 SMART_BACKEND_CLIENTS = env_str("KYPHOPLAN_SMART_BACKEND_CLIENTS")
+
+# Every other KYPHOPLAN_* setting (practice, pathway, booking, reminders, phone region, CDS
+# issuers), read and checked now: a malformed value stops start-up naming the variable.
+KYPHOPLAN = read_settings()

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from kyphoplan.smart.services import link_user
-from kyphoplan.staff.roles import Role, role_names
+from kyphoplan.staff.roles import Role, has_role
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
             admin = users.get(username=options["by"], is_active=True)
         except get_user_model().DoesNotExist:
             raise CommandError("no such active staff account (--staff or --by)") from None
-        if not admin.is_superuser and Role.ADMIN.label not in role_names(admin):
+        if not has_role(admin, {Role.ADMIN}):
             raise CommandError(f"{admin.get_username()} may not link accounts")
         link = link_user(admin, issuer=options["issuer"], fhir_user=options["fhir_user"], staff_user=staff,
                          ip=None, now=timezone.now())
