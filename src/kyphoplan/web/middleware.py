@@ -3,6 +3,9 @@
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from kyphoplan.web.practice import get_practice
 
 # No inline scripts and no third-party hosts: the site works without any JavaScript.
 CSP = (
@@ -20,3 +23,19 @@ class ContentSecurityPolicyMiddleware:
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class PracticeTimeZoneMiddleware:
+    """Every page shows times in the practice's zone.
+
+    The server stores and computes in UTC; templates' `date`/`time` filters convert to
+    the *current* zone, so the zone is activated here, once, for every request (a view
+    that converted to local time itself would be converted back to UTC by the filter).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with timezone.override(get_practice().hours.zone):
+            return self.get_response(request)

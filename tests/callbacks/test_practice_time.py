@@ -1,0 +1,48 @@
+"""Times are shown in the practice's zone (America/Los_Angeles here), never in the server's UTC."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from kyphoplan.callbacks.models import CallbackRequest
+
+pytestmark = pytest.mark.django_db
+
+# Wednesday 2 December 2026, 10:00 in Los Angeles (18:00 UTC). Four business hours on: 14:00
+# there, 22:00 UTC. The bug this guards against promised the UTC hour.
+WEDNESDAY_10AM_LA = "2026-12-02T18:00:00+00:00"
+
+
+def test_it_promises_maria_the_call_back_in_practice_time_in_spanish(
+    client: Client, maria_form: dict, clock: Any
+) -> None:
+    clock.move_to(WEDNESDAY_10AM_LA)
+    response = client.post("/es/pida-una-llamada/", maria_form)
+    thanks = client.get(response["Location"]).content.decode()
+    assert "a más tardar el miércoles 2 de diciembre, a las 14:00." in thanks, thanks
+    assert "22:00" not in thanks
+
+
+def test_it_promises_the_call_back_in_practice_time_in_english(
+    client: Client, maria_form: dict, clock: Any
+) -> None:
+    clock.move_to(WEDNESDAY_10AM_LA)
+    response = client.post("/en/request-a-call/", maria_form)
+    thanks = client.get(response["Location"]).content.decode()
+    assert "We will call you by Wednesday, December 2, at 2:00 PM." in thanks, thanks
+
+
+def test_it_shows_sam_the_queue_in_practice_time_with_the_zone(
+    client: Client, maria_form: dict, clock: Any, sam: Any, verified: Any
+) -> None:
+    clock.move_to(WEDNESDAY_10AM_LA)
+    client.post("/en/request-a-call/", maria_form)
+    req = CallbackRequest.objects.get()
+    staff = verified(sam)
+    queue = staff.get("/staff/requests/").content.decode()
+    assert "Wed 2 Dec, 14:00" in queue and "America/Los_Angeles, PST" in queue
+    detail = staff.get(f"/staff/requests/{req.pk}/").content.decode()
+    assert "Wed 2 Dec 2026, 10:00" in detail and "Wed 2 Dec 2026, 14:00" in detail
