@@ -188,6 +188,30 @@ def change_status(
     req.refresh_from_db()
 
 
+def follow_case_booked(
+    callback_id: object, *, actor: AbstractBaseUser | None, ip: str | None, now: datetime, why: str
+) -> None:
+    """The request's case is booked: a reached (or still open) request becomes scheduled, so the
+    queue stops showing a booked patient as waiting. Called inside the case's transaction; a
+    closed request stays closed. A consequence of the case's verb: the case checked permission."""
+    locked = CallbackRequest.objects.select_for_update().filter(pk=callback_id).first()
+    if locked is None or locked.status in (Status.SCHEDULED, Status.CLOSED):
+        return
+    before = Status(locked.status)
+    locked.status, locked.updated_at = Status.SCHEDULED, now
+    locked.save(update_fields=["status", "updated_at"])
+    record(
+        actor,
+        Action.UPDATE,
+        ip=ip,
+        object_type=OBJECT_TYPE,
+        object_id=locked.pk,
+        detail={"status": [before, Status.SCHEDULED], "why": why},
+        at=now,
+        username="" if actor is not None else "system",
+    )
+
+
 def assign(
     acting_user: AbstractBaseUser,
     req: CallbackRequest,
