@@ -183,14 +183,14 @@ def issue_link(
     acting_user: Any, case: Case, *, purpose: LinkPurpose, channel: Channel, ip: str | None, now: datetime,
     expires_at: datetime | None = None,
 ) -> tuple[PatientLink, str]:
-    """A new link for the patient; earlier links for the same purpose stop working.
-    Returns the link and the token, which exists only in memory and in the message (sending
-    it is the pathway's: kyphoplan.pathway.send_link)."""
+    """A new link for the patient. Earlier links for the same purpose keep working (a patient
+    may tap the text after the email); staff revoke one on purpose, and the console shows each
+    link's state. Returns the link and the token, which exists only in memory and in the message
+    (sending it is the pathway's: kyphoplan.pathway.send_link)."""
     roles.require(acting_user, roles.WORK_CASES | roles.REVIEW_PLANS, ip=ip, what="patient link")
     token = new_token()
     expires = expires_at or now + get_config().intake_link_lifetime
     with transaction.atomic():
-        PatientLink.objects.filter(case=case, purpose=purpose, revoked_at__isnull=True).update(revoked_at=now)
         link = PatientLink.objects.create(case=case, purpose=purpose, token_hash=token_hash(token),
                                           channel=channel, created_at=now, created_by=acting_user,
                                           expires_at=expires)

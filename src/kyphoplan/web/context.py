@@ -3,6 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils import timezone
@@ -21,6 +22,7 @@ def practice(request: HttpRequest) -> dict[str, object]:
         "language_links": switch,
         "open_days": open_days_label(practice.hours.open_weekdays),
         "zone_label": zone_label(practice.hours.zone, timezone.now()),
+        "dev_inbox": settings.DEV_INBOX,
     }
 
 

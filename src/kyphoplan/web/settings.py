@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "kyphoplan.policy",
     "kyphoplan.smart",
     "kyphoplan.candidacy",  # docs/candidacy.md
+    "kyphoplan.devinbox",
 ]
 
 MIDDLEWARE = [
@@ -204,6 +205,8 @@ LOGGING = {
 
 # Integrations (docs/integration.md). The address this server is reached at: CDS Hooks
 # tokens must name it in `aud`, and links on cards point to it.
+# The demo's development inbox page (`kyphoplan serve` turns it on): docs/web.md.
+DEV_INBOX = env_bool("KYPHOPLAN_DEV_INBOX", False)
 BASE_URL = env_str("KYPHOPLAN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The CDS clients (EHRs) we trust, as JSON: issuer -> {"jwks": {...}}; see cdshooks/config.py.
 CDS_HOOKS_ISSUERS = env_str("KYPHOPLAN_CDS_HOOKS_ISSUERS")
