@@ -14,7 +14,7 @@ from kyphoplan.devinbox.sinks import SmsInbox, SmtpInbox
 from kyphoplan.reminders import config as reminder_config
 from kyphoplan.reminders.models import Reminder
 from kyphoplan.reminders.providers import Outgoing, send_email, send_sms
-from tests.pathway.fixtures import maria_case  # noqa: F401
+from tests.pathway.fixtures import maria_case  # noqa: F401, F811
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,7 +55,8 @@ def test_it_is_not_there_in_production(settings: Any, sam: Any, verified: Any) -
     assert verified(sam).get("/staff/inbox/").status_code == 404
 
 
-def test_it_refuses_a_text_link_when_texts_are_not_set_up(maria_case: Any, sam: Any, monkeypatch: Any) -> None:
+def test_it_refuses_a_text_link_when_texts_are_not_set_up(maria_case: Any,  # noqa: F811
+                                                           sam: Any, monkeypatch: Any) -> None:
     from kyphoplan.cases.models import Channel, LinkPurpose
     from kyphoplan.cases.services import issue_link
 
