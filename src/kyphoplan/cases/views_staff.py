@@ -161,9 +161,10 @@ def set_status(request: HttpRequest, case_id: str) -> HttpResponse:
 def set_labs(request: HttpRequest, case_id: str) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="labs")
-    form = LabsForm(request.POST)
+    form = LabsForm(request.POST, today=timezone.localdate(timezone.now(), get_practice().hours.zone))
     if not form.is_valid():
-        messages.error(request, "Lab values must be numbers.")
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        messages.error(request, "Labs not saved: " + " ".join(problems))
     else:
         _tell_plan(request, pathway.set_labs(request.user, case, form.labs(), ip=ip, now=timezone.now()))
         messages.success(request, "Labs saved.")
