@@ -46,3 +46,25 @@ def test_it_shows_sam_the_queue_in_practice_time_with_the_zone(
     assert "Wed 2 Dec, 14:00" in queue and "America/Los_Angeles, PST" in queue
     detail = staff.get(f"/staff/requests/{req.pk}/").content.decode()
     assert "Wed 2 Dec 2026, 10:00" in detail and "Wed 2 Dec 2026, 14:00" in detail
+
+
+def test_it_confirms_by_email_in_maria_language_and_practice_time(
+    client: Client, maria_form: dict, clock: Any
+) -> None:
+    from kyphoplan.outbox.models import OutboxMessage
+    from tests.spanish_text import spanish_problems
+
+    clock.move_to(WEDNESDAY_10AM_LA)
+    client.post("/es/pida-una-llamada/", {**maria_form, "email": "maria@example.org"})
+    req = CallbackRequest.objects.get()
+    [mail] = OutboxMessage.objects.filter(kind="callback.confirm")
+    assert mail.to == "maria@example.org" and mail.subject == f"Recibimos su pedido {req.reference}"
+    assert "a más tardar el miércoles 2 de diciembre, a las 14:00." in mail.body, mail.body
+    assert req.name not in mail.body and spanish_problems(mail.body) == []
+
+
+def test_it_sends_no_confirmation_without_an_address(client: Client, maria_form: dict) -> None:
+    from kyphoplan.outbox.models import OutboxMessage
+
+    client.post("/en/request-a-call/", maria_form)
+    assert not OutboxMessage.objects.filter(kind="callback.confirm").exists()

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
 from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
@@ -98,6 +100,8 @@ def _create(
             username="public",
         )
         _notify_schedulers(req, practice, now)
+        if req.email:
+            _confirm_to_patient(req, practice, now)
     return req
 
 
@@ -118,6 +122,25 @@ def _notify_schedulers(req: CallbackRequest, practice: Practice, now: datetime) 
         ),
         now=now,
     )
+
+
+def _confirm_to_patient(req: CallbackRequest, practice: Practice, now: datetime) -> None:
+    """The patient gave an email address: tell them, in their language, that we have the request
+    and when to expect the call. No name, no health detail: the reference and the time only."""
+    language = req.language if req.language in ("en", "es") else "en"
+    with translation.override(language), timezone.override(practice.hours.zone):
+        when = formats.date_format(timezone.localtime(req.due_by), _("l, F j"))
+        at = formats.time_format(timezone.localtime(req.due_by), _("g:i A"))
+        subject = _("We got your request %(reference)s") % {"reference": req.reference}
+        body = "\n\n".join([
+            _("We got your request to be called. Your reference number is %(reference)s.")
+            % {"reference": req.reference},
+            _("We will call you by %(when)s, at %(time)s.") % {"when": when, "time": at},
+            _("If you need help sooner, call us at %(phone)s. In an emergency, call 911.")
+            % {"phone": practice.phone},
+            practice.name,
+        ])
+    enqueue(kind="callback.confirm", to=req.email, subject=subject, body=body + "\n", now=now)
 
 
 def _require(user: AbstractBaseUser, perm: str) -> None:
