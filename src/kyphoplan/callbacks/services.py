@@ -58,7 +58,7 @@ def submit_request(
     The same form token twice gives back the first request: a double click or a
     retried POST never makes a second call-back.
     """
-    for _ in range(3):  # a new reference on the (very rare) clash with an existing one
+    for _attempt in range(3):  # a new reference on the (very rare) clash with an existing one
         existing = find_by_token(form_token)
         if existing is not None:
             return existing, False
