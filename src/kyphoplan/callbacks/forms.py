@@ -55,8 +55,7 @@ class RequestCallForm(forms.Form):
     phone = forms.CharField(
         label=_("Phone number"),
         max_length=30,
-        help_text=_("The number we should call, with the area code. Example: %(example)s")
-        % {"example": PHONE_EXAMPLE},
+        help_text=_("The number we should call, with the area code. Example: %(example)s"),
     )
     best_days = forms.MultipleChoiceField(
         label=_("Best days to call"),
@@ -90,6 +89,8 @@ class RequestCallForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["name"].error_messages["required"] = _("Please tell us your name.")
         self.fields["phone"].error_messages["required"] = _("Please give a phone number.")
+        # Filled in here, in the request's language: `%` on a lazy text would fix it at import.
+        self.fields["phone"].help_text = str(self.fields["phone"].help_text) % {"example": PHONE_EXAMPLE}
         self.fields["reason"].error_messages["required"] = _("Please choose a reason.")
         self.fields["language"].error_messages["required"] = _("Please choose a language.")
         autocomplete = {"name": "name", "phone": "tel", "email": "email"}
