@@ -16,18 +16,18 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from kyphoplan.booking.services import book
 from kyphoplan.callbacks.models import CallbackRequest, Outcome, Status
 from kyphoplan.callbacks.services import record_attempt
 from kyphoplan.cases import config as pathway_config
 from kyphoplan.cases.models import Case
 from kyphoplan.devinbox.sinks import SmsInbox, SmtpInbox
-from kyphoplan.plans.services import latest, sign
+from kyphoplan.pathway.services import book, save_intake, submit_intake
+from kyphoplan.plans.services import latest
 from kyphoplan.reminders import config as reminder_config
 from kyphoplan.reminders.delivery import run_once
 from kyphoplan.web.practice import get_practice
 from tests.pathway.conftest import PHONE
-from tests.pathway.fixtures import future_monday
+from tests.pathway.fixtures import future_monday, sign_all
 from tests.spanish_text import spanish_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -261,7 +261,6 @@ def test_it_books_maria_and_gives_her_a_plan_with_the_day_on_page_one(
     browse: Any, live_server: Any, inbox: None, sam: Any, nora: Any, rooms: Any, maria_request: CallbackRequest,
 ) -> None:
     from kyphoplan.cases.services import case_from_callback
-    from kyphoplan.intake.services import save_answers, submit
     from tests.pathway.fixtures import MARIA_INTAKE
 
     seen = Visits()
@@ -272,8 +271,8 @@ def test_it_books_maria_and_gives_her_a_plan_with_the_day_on_page_one(
     Case.objects.filter(pk=case.pk).update(levels_to_treat=["T12", "L1"], target_start=start,
                                            email="maria@example.org")
     case.refresh_from_db()
-    save_answers(case, MARIA_INTAKE, acting_user=None, ip=None, now=now)
-    submit(case, acting_user=None, ip=None, now=now)
+    save_intake(case, MARIA_INTAKE, acting_user=None, ip=None, now=now)
+    submit_intake(case, acting_user=None, ip=None, now=now)
 
     n = browse(phone=False, user=nora)
     n.goto(f"{live_server.url}/staff/cases/{case.pk}/")
@@ -287,7 +286,7 @@ def test_it_books_maria_and_gives_her_a_plan_with_the_day_on_page_one(
     n.get_by_label("Date drawn").fill(f"{(now - timedelta(days=2)):%Y-%m-%d}")
     n.get_by_role("button", name="Save labs").click()
     n.get_by_text("Labs saved.").wait_for()
-    sign(nora, latest(case), ip=None, now=timezone.now())
+    sign_all(nora, latest(case), timezone.now())
     book(sam, case, room=rooms["room1"], start=start, ip=None, now=timezone.now())
     maria_request.refresh_from_db()
     assert maria_request.status == Status.SCHEDULED  # the call-back follows its case

@@ -58,10 +58,10 @@ def test_it_is_not_there_in_production(settings: Any, sam: Any, verified: Any) -
 def test_it_refuses_a_text_link_when_texts_are_not_set_up(maria_case: Any,  # noqa: F811
                                                            sam: Any, monkeypatch: Any) -> None:
     from kyphoplan.cases.models import Channel, LinkPurpose
-    from kyphoplan.cases.services import issue_link
+    from kyphoplan.pathway.services import send_link
 
     monkeypatch.delenv("KYPHOPLAN_SMS_ACCOUNT_SID", raising=False)
     reminder_config.get_config.cache_clear()
     with pytest.raises(ValueError, match="text messages are not set up"):
-        issue_link(sam, maria_case, purpose=LinkPurpose.INTAKE, channel=Channel.SMS, ip=None, now=timezone.now())
+        send_link(sam, maria_case, purpose=LinkPurpose.INTAKE, channel=Channel.SMS, ip=None, now=timezone.now())
     assert not maria_case.links.exists() and not Reminder.objects.exists()
