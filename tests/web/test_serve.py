@@ -43,14 +43,16 @@ def test_it_serves_the_demo_with_gunicorn_and_catches_its_email(tmp_path: Path) 
                 time.sleep(0.5)
         assert headers is not None, "the demo did not answer"
         assert headers["Server"].startswith("gunicorn")
-        # The demo's call-back requests email the scheduling inbox; the worker sends every 5 s.
-        bodies: list[str] = []
-        while time.monotonic() < deadline + 30 and len(bodies) < 4:
+        # The demo's four call-back requests email the scheduling inbox, and the one with an
+        # address gets its confirmation; the worker sends every 5 s.
+        rows: list[tuple[str, str]] = []
+        while time.monotonic() < deadline + 30 and len(rows) < 5:
             time.sleep(1)
             with sqlite3.connect(tmp_path / "kyphoplan.sqlite3") as db:
-                bodies = [b for (b,) in db.execute("select body from devinbox_devmessage where channel='email'")]
-        assert len(bodies) == 4
-        assert all(f"http://127.0.0.1:{port}/staff/requests/" in b for b in bodies), bodies[0]
+                rows = list(db.execute("select [to], body from devinbox_devmessage where channel='email'"))
+        notices = [body for to, body in rows if to == "scheduling@example.org"]
+        assert len(notices) == 4 and [to for to, _ in rows if to != "scheduling@example.org"] == ["jc@example.org"]
+        assert all(f"http://127.0.0.1:{port}/staff/requests/" in b for b in notices), notices[0]
     finally:
         server.terminate()
         out, _ = server.communicate(timeout=30)
