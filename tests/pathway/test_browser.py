@@ -107,7 +107,9 @@ def test_it_takes_maria_from_a_call_back_to_her_printed_plan(
     m.locator("#id_smoker_1").check()  # No
     m.locator("#id_has_escort_0").check()  # Sí
     m.get_by_label("¿Quién lo llevará a su casa? (nombre y teléfono)").fill("Luis, 415 555 0100")
-    m.get_by_role("button", name="Enviar mis respuestas").click()
+    m.get_by_role("button", name="Revisar mis respuestas y enviar").click()
+    m.get_by_role("heading", name="Revise sus respuestas").wait_for()
+    m.get_by_role("button", name="Sí, enviar mis respuestas").click()
     m.get_by_role("heading", name="Gracias. Tenemos sus respuestas.").wait_for()
 
     # Nora reviews: every flag with its source; she adds an instruction and signs.
