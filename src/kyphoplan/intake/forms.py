@@ -201,6 +201,15 @@ def review_items(form: IntakeForm) -> list[tuple[str, str]]:
         field = form.fields[name]
         chosen = dict(field.choices).get(c.get(name) or "", _("No answer"))  # type: ignore[attr-defined]
         items.append((str(field.label), str(chosen)))
+    reasons = c.get("thinner_reasons") or []
+    if reasons:  # the blood thinner's reasons, as ticked (and the stent's kind and date)
+        labels = dict(form.fields["thinner_reasons"].choices)  # type: ignore[attr-defined]
+        items.append((str(form.fields["thinner_reasons"].label), ", ".join(str(labels[r]) for r in reasons)))
+        if c.get("stent_type"):
+            kinds = dict(form.fields["stent_type"].choices)  # type: ignore[attr-defined]
+            items.append((str(form.fields["stent_type"].label), str(kinds[c["stent_type"]])))
+        if c.get("stent_date"):
+            items.append((str(form.fields["stent_date"].label), c["stent_date"].isoformat()))
     if c.get("escort_name"):
         items.append((str(form.fields["escort_name"].label), c["escort_name"]))
     for name in ("weight", "height"):
