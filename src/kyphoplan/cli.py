@@ -55,6 +55,8 @@ def _serve(args: argparse.Namespace) -> int:
     from kyphoplan.web.serve import main as serve_main
 
     argv = ["--port", str(args.port)] if args.port else []
+    if args.no_serve:
+        argv.append("--no-serve")
     return serve_main(argv)
 
 
@@ -66,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--format", choices=("text", "json"), default="text")
     plan.set_defaults(handler=_plan)
     serve = commands.add_parser("serve", help="run the web application with demo data")
-    serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default 8000)")
+    serve.add_argument("--no-serve", action="store_true", help="set up the database, then exit")
     serve.set_defaults(handler=_serve)
     return parser
 

@@ -78,14 +78,33 @@ def test_it_creates_one_request_when_the_form_is_sent_twice(
     assert OutboxMessage.objects.count() == 1
 
 
-@pytest.mark.parametrize("phone", ["123", "555-0132", "not a number", "+1 415 555 013"])
-def test_it_refuses_a_phone_number_that_cannot_be_called(
-    client: Client, maria_form: dict, send_form: Any, phone: str
+@pytest.mark.parametrize(
+    ("phone", "problem"),
+    [
+        ("123", "This number is missing digits"),
+        ("555-0132", "Please add the area code"),
+        ("not a number", "Please type the number with digits only"),
+        ("+1 415 555 013", "This number is missing digits"),
+        ("415 555 01234", "This number has too many digits"),
+        ("555 010 0123", "No phone line uses this number. Please check the area code"),
+    ],
+)
+def test_it_refuses_a_phone_number_that_cannot_be_called_and_says_why(
+    client: Client, maria_form: dict, send_form: Any, phone: str, problem: str
 ) -> None:
     response = send_form(client, {**maria_form, "phone": phone})
     assert response.status_code == 400
-    assert "does not look like a full phone number" in response.content.decode()
+    assert problem in response.content.decode()
     assert not CallbackRequest.objects.exists()
+
+
+def test_it_accepts_the_example_it_gives(client: Client, maria_form: dict, send_form: Any) -> None:
+    from kyphoplan.callbacks.forms import PHONE_EXAMPLE
+
+    form_page = client.get("/en/request-a-call/").content.decode()
+    assert f"Example: {PHONE_EXAMPLE}" in form_page
+    assert send_form(client, {**maria_form, "phone": PHONE_EXAMPLE}).status_code == 302
+    assert CallbackRequest.objects.get().phone_e164 == "+14155550123"
 
 
 def test_it_accepts_an_international_number(client: Client, maria_form: dict, send_form: Any) -> None:

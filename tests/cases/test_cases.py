@@ -49,15 +49,23 @@ def test_it_stores_only_the_hash_of_a_patient_link(maria_case, sam):
     assert maria_case.status == CaseStatus.INTAKE
 
 
-def test_it_stops_a_link_when_it_expires_is_revoked_or_replaced(maria_case, sam):
-    _first, t1 = services.issue_link(sam, maria_case, purpose=LinkPurpose.INTAKE, channel=Channel.SHOWN,
+def test_it_keeps_earlier_links_live_and_stops_one_when_it_expires_or_is_revoked(maria_case, sam):
+    first, t1 = services.issue_link(sam, maria_case, purpose=LinkPurpose.INTAKE, channel=Channel.SHOWN,
                                     ip=None, now=NOW)
     assert services.open_link(t1, LinkPurpose.INTAKE, ip=None, now=NOW + timedelta(days=15)) is None
     second, t2 = services.issue_link(sam, maria_case, purpose=LinkPurpose.INTAKE, channel=Channel.SHOWN,
                                      ip=None, now=NOW)
-    assert services.open_link(t1, LinkPurpose.INTAKE, ip=None, now=NOW) is None
+    # Maria may tap the text after the email: both open until one is revoked on purpose.
+    assert services.open_link(t1, LinkPurpose.INTAKE, ip=None, now=NOW) is not None
+    assert services.open_link(t2, LinkPurpose.INTAKE, ip=None, now=NOW) is not None
     services.revoke_link(sam, second, ip=None, now=NOW)
     assert services.open_link(t2, LinkPurpose.INTAKE, ip=None, now=NOW) is None
+    assert services.open_link(t1, LinkPurpose.INTAKE, ip=None, now=NOW) is not None
+    second.refresh_from_db()
+    assert second.state(NOW, intake_submitted=False) == "Revoked by staff: it no longer opens"
+    assert first.state(NOW, intake_submitted=False) == "Live: it opens"
+    assert first.state(NOW, intake_submitted=True) == "Answers sent: it no longer opens the form"
+    assert first.state(NOW + timedelta(days=15), intake_submitted=False) == "Expired: it no longer opens"
 
 
 def test_it_audits_every_open_of_a_link_good_or_bad(maria_case, sam):

@@ -53,18 +53,41 @@ def test_it_saves_resumes_and_shows_what_it_recognised(maria_case, maria_link, c
     # Later, from another phone: the same link, the answers are there.
     client.cookies.clear()
     client.get(f"/es/p/intake/{maria_link}/")
-    assert 'value="Plavix 75 mg once daily"' in client.get("/es/p/intake/").content.decode()
+    assert "\nPlavix 75 mg once daily</textarea>" in client.get("/es/p/intake/").content.decode()
 
 
-def test_it_adds_empty_lines_without_javascript(maria_link, client):
+def test_it_adds_a_line_without_javascript_and_keeps_the_answers(maria_link, client):
     client.get(f"/es/p/intake/{maria_link}/")
-    page = client.post("/es/p/intake/", _answers(more="1")).content.decode()
-    assert 'name="med_3"' in page
+    page = client.post("/es/p/intake/", _answers(more="med")).content.decode()
+    assert 'name="med_2"' in page and 'name="med_3"' not in page
+    assert "Plavix 75 mg once daily</textarea>" in page and 'name="allergy_2"' not in page
+    page = client.post("/es/p/intake/", _answers(more="allergy")).content.decode()
+    assert 'name="allergy_2"' in page
+
+
+def test_it_wraps_long_lines_and_keeps_them_on_one_line(maria_link, client):
+    client.get(f"/es/p/intake/{maria_link}/")
+    page = client.get("/es/p/intake/").content.decode()
+    assert '<textarea name="med_0"' in page
+    form = IntakeForm(_answers(med_0="Plavix 75 mg\nonce daily"))
+    assert form.is_valid() and form.to_data()["medicines"][0]["text"] == "Plavix 75 mg once daily"
+
+
+def test_it_shows_maria_her_answers_before_they_go(maria_case, maria_link, client):
+    client.get(f"/es/p/intake/{maria_link}/")
+    review = client.post("/es/p/intake/", _answers(submit="1"))
+    page = review.content.decode()
+    assert review.status_code == 200 and "Revise sus respuestas" in page
+    assert "Plavix 75 mg once daily" in page and "clopidogrel" in page and "mariscos" not in page
+    assert "shellfish: hives" in page and "Sí, tipo 2" in page and "128 libras" in page
+    maria_case.refresh_from_db()
+    assert maria_case.intake.status != IntakeStatus.SUBMITTED  # saved, not sent
 
 
 def test_it_closes_the_intake_on_submit_and_moves_the_case_to_review(maria_case, maria_link, client):
     client.get(f"/es/p/intake/{maria_link}/")
-    response = client.post("/es/p/intake/", _answers(submit="1"))
+    client.post("/es/p/intake/", _answers(submit="1"))
+    response = client.post("/es/p/intake/", {"confirm": "1"})
     assert response["Location"] == "/es/p/intake/done/"
     maria_case.refresh_from_db()
     assert maria_case.status == "review" and maria_case.intake.status == IntakeStatus.SUBMITTED

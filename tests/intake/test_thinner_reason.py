@@ -51,7 +51,9 @@ def test_it_asks_in_spanish_and_the_plan_keeps_aspirin_after_a_recent_stent(mari
     client.get(f"/es/p/intake/{maria_link}/")
     page = client.get("/es/p/intake/").content.decode()
     assert "¿Por qué toma este anticoagulante?" in page and "¿Cuándo le pusieron el stent?" in page
-    client.post("/es/p/intake/", _answers(submit="1"))
+    review = client.post("/es/p/intake/", _answers(submit="1")).content.decode()  # then "Sí, enviar"
+    assert "¿Por qué toma este anticoagulante?" in review and STENT_DAY.isoformat() in review
+    client.post("/es/p/intake/", {"confirm": "1"})
     version = maria_case.plan_versions.get()
     assert version.facts["indications"][0] == {"kind": "coronary-stent", "stent": "drug-eluting",
                                                "date": STENT_DAY.isoformat()}

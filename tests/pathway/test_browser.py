@@ -76,7 +76,7 @@ def test_it_takes_maria_from_a_call_back_to_her_printed_plan(
     s.get_by_text("Saved.").wait_for()
     s.get_by_label("Send the intake link by").select_option("email")
     s.get_by_role("button", name="Send intake link").click()
-    s.get_by_text("on its way by email").wait_for()
+    s.get_by_text("queued to go by email").wait_for()
     # The worker hands it to a real SMTP server; Maria taps the link in the email.
     with SmtpSink() as smtp:
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
@@ -107,7 +107,9 @@ def test_it_takes_maria_from_a_call_back_to_her_printed_plan(
     m.locator("#id_smoker_1").check()  # No
     m.locator("#id_has_escort_0").check()  # Sí
     m.get_by_label("¿Quién lo llevará a su casa? (nombre y teléfono)").fill("Luis, 415 555 0100")
-    m.get_by_role("button", name="Enviar mis respuestas").click()
+    m.get_by_role("button", name="Revisar mis respuestas y enviar").click()
+    m.get_by_role("heading", name="Revise sus respuestas").wait_for()
+    m.get_by_role("button", name="Sí, enviar mis respuestas").click()
     m.get_by_role("heading", name="Gracias. Tenemos sus respuestas.").wait_for()
 
     # Nora reviews: every flag with its source; she adds an instruction and signs.
@@ -133,13 +135,13 @@ def test_it_takes_maria_from_a_call_back_to_her_printed_plan(
     _shot(s, "3-case-booked")
     assert Reminder.objects.filter(case=case, kind="last-dose", drug="clopidogrel").exists()
     # The plan link goes by text message, through a Twilio-compatible API.
-    s.get_by_label("Send the plan link by").select_option("sms")
-    s.get_by_role("button", name="Send plan link").click()
-    s.get_by_text("on its way by text message").wait_for()
     with SmsSink() as sms:
         for name, value in {"URL": sms.url, "ACCOUNT_SID": "AC1", "AUTH_TOKEN": "t", "FROM": "+15550100100"}.items():
             monkeypatch.setenv(f"KYPHOPLAN_SMS_{name}" if name != "URL" else "KYPHOPLAN_SMS_API_URL", value)
         reminder_config.get_config.cache_clear()
+        s.get_by_label("Send the plan link by").select_option("sms")
+        s.get_by_role("button", name="Send plan link").click()
+        s.get_by_text("queued to go by text message").wait_for()
         assert run_once() == {"sent": 1}  # only the link: the reminders are days away
     [text] = sms.requests
     assert text["form"]["To"] == maria_request.phone_e164

@@ -94,6 +94,7 @@ def test_it_carries_the_nurses_override_to_every_channel_in_the_browser(
     n.goto(f"{live_server.url}/staff/cases/{maria_case.pk}/")
     n.get_by_text("Labs", exact=True).click()
     n.get_by_label("Creatinine clearance (mL/min)").fill("55")
+    n.get_by_label("Date drawn").fill(f"{timezone.now():%Y-%m-%d}")
     n.get_by_role("button", name="Save labs").click()
     n.get_by_text("Plan version 2 was made and needs a signature.").wait_for()
     n.goto(f"{live_server.url}/staff/cases/{maria_case.pk}/plan/")

@@ -102,3 +102,27 @@ def test_it_schedules_reminders_once_the_plan_is_signed_and_booked(signed_and_bo
     last = Reminder.objects.get(case=signed_and_booked, kind="last-dose", channel="email")
     assert last.send_at == datetime(2026, 10, 28, 16, 0, tzinfo=UTC)  # 9:00 PDT
     assert last.language == "es" and "miércoles 28 de octubre" in last.body
+
+
+def test_it_puts_the_procedure_time_and_place_on_page_1(signed_and_booked, verified, nora, client):
+    from tests.spanish_text import spanish_problems
+
+    verified(nora)
+    response = client.get(f"/staff/cases/{signed_and_booked.pk}/plan.pdf")
+    first = " ".join(PdfReader(BytesIO(response.content)).pages[0].extract_text().split())
+    assert "Día de su procedimiento" in first and "martes 3 de noviembre" in first
+    assert "Llegue a las 7:00 a. m." in first and "El procedimiento empieza a las 8:00 a. m." in first
+    assert "Lugar 100 Example Street" in first and "Vuelve a casa hacia las" in first
+    assert spanish_problems(first) == []
+
+
+def test_it_gives_the_visit_events_a_place_and_their_real_length(signed_and_booked, verified, nora, client):
+    verified(nora)
+    cal = icalendar.Calendar.from_ical(client.get(f"/staff/cases/{signed_and_booked.pk}/plan.ics").content)
+    events = {str(e["summary"]): e for e in cal.walk("VEVENT")}
+    booking = signed_and_booked.bookings.get()
+    arrive, procedure = events["Llegue para su procedimiento"], events["Procedimiento"]
+    assert str(arrive["location"]) == "100 Example Street, Springfield" == str(procedure["location"])
+    assert (arrive["dtstart"].dt, arrive["dtend"].dt) == (booking.arrive, booking.discharge)
+    assert (procedure["dtstart"].dt, procedure["dtend"].dt) == (booking.start, booking.end)
+    assert booking.discharge - booking.arrive > procedure["dtend"].dt - procedure["dtstart"].dt

@@ -17,6 +17,7 @@ from kyphoplan.audit.models import Action
 from kyphoplan.booking.config import get_rules
 from kyphoplan.booking.models import Booking, BookingStatus, Resource, ResourceKind, SlotClaim
 from kyphoplan.booking.slots import BookingRuleError, check_working_hours, timeline
+from kyphoplan.callbacks.services import follow_case_booked
 from kyphoplan.cases import roles
 from kyphoplan.cases.models import Case
 
@@ -77,6 +78,8 @@ def book(
             record(acting_user, Action.CREATE, ip=ip, object_type=OBJECT_TYPE, object_id=booking.pk, at=now,
                    detail={"case": str(case.pk), "moved_from": previous.pk if previous else None,
                            "room": room.pk, "bed": bed.pk if bed else None})
+            if locked.callback_id is not None:  # the patient has a date: the call-back is done
+                follow_case_booked(locked.callback_id, actor=acting_user, ip=ip, now=now, why="booked")
     except IntegrityError as exc:
         raise SlotTaken("that time is no longer free") from exc
     case.refresh_from_db()

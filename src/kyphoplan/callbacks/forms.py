@@ -14,6 +14,32 @@ from kyphoplan.web.practice import get_phone_region
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
+# The form's example must pass its own check (tests/callbacks/test_request_call.py): 555-01xx
+# numbers are the fictional range, under a real area code.
+PHONE_EXAMPLE = "415 555 0123"
+
+
+def phone_problem(raw: str, region: str) -> str | None:
+    """Why `raw` is not a number we can call, in plain words for the patient; None if it is."""
+    example = _("Example: %(example)s") % {"example": PHONE_EXAMPLE}
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return _("Please type the number with digits only (spaces and dashes are fine).") + " " + example
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
+        return _("Please add the area code (the first three digits).") + " " + example
+    if reason in (phonenumbers.ValidationResult.TOO_SHORT, phonenumbers.ValidationResult.INVALID_LENGTH):
+        return _("This number is missing digits. Please give the area code and the number.") + " " + example
+    if reason == phonenumbers.ValidationResult.TOO_LONG:
+        return _("This number has too many digits. Please check it.") + " " + example
+    if reason == phonenumbers.ValidationResult.INVALID_COUNTRY_CODE:
+        return _("We do not know this country code. Numbers from abroad start with + and the country code.")
+    if not phonenumbers.is_valid_number(number):
+        return _("No phone line uses this number. Please check the area code (the first three digits).")
+    return None
+
+
 def to_e164(raw: str, region: str) -> str | None:
     try:
         number = phonenumbers.parse(raw, region)
@@ -29,7 +55,7 @@ class RequestCallForm(forms.Form):
     phone = forms.CharField(
         label=_("Phone number"),
         max_length=30,
-        help_text=_("The number we should call. Example: 555 010 0123"),
+        help_text=_("The number we should call, with the area code. Example: %(example)s"),
     )
     best_days = forms.MultipleChoiceField(
         label=_("Best days to call"),
@@ -63,6 +89,8 @@ class RequestCallForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["name"].error_messages["required"] = _("Please tell us your name.")
         self.fields["phone"].error_messages["required"] = _("Please give a phone number.")
+        # Filled in here, in the request's language: `%` on a lazy text would fix it at import.
+        self.fields["phone"].help_text = str(self.fields["phone"].help_text) % {"example": PHONE_EXAMPLE}
         self.fields["reason"].error_messages["required"] = _("Please choose a reason.")
         self.fields["language"].error_messages["required"] = _("Please choose a language.")
         autocomplete = {"name": "name", "phone": "tel", "email": "email"}
@@ -72,9 +100,11 @@ class RequestCallForm(forms.Form):
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
 
     def clean_phone(self) -> str:
-        e164 = to_e164(self.cleaned_data["phone"], get_phone_region())
-        if e164 is None:
-            raise forms.ValidationError(_("This does not look like a full phone number. Please check it."))
+        region = get_phone_region()
+        problem = phone_problem(self.cleaned_data["phone"], region)
+        e164 = to_e164(self.cleaned_data["phone"], region)
+        if problem or e164 is None:
+            raise forms.ValidationError(problem or _("This does not look like a full phone number. Please check it."))
         return e164
 
     def clean_form_token(self) -> str:

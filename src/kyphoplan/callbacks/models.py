@@ -128,6 +128,13 @@ class CallbackRequest(models.Model):
             kwargs["update_fields"] = {*fields, "search_text"}
         super().save(*args, **kwargs)
 
+    # Staff read "Tuesday, Thursday", not the stored codes "tue, thu".
+    def best_days_display(self) -> str:
+        return ", ".join(str(Day(d).label) if d in Day.values else d for d in self.best_days)
+
+    def best_times_display(self) -> str:
+        return ", ".join(str(TimeOfDay(t).label) if t in TimeOfDay.values else t for t in self.best_times)
+
 
 class CallAttempt(models.Model):
     request = models.ForeignKey(CallbackRequest, on_delete=models.PROTECT, related_name="attempts")

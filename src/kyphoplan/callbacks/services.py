@@ -14,6 +14,8 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
 from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
@@ -56,7 +58,7 @@ def submit_request(
     The same form token twice gives back the first request: a double click or a
     retried POST never makes a second call-back.
     """
-    for _ in range(3):  # a new reference on the (very rare) clash with an existing one
+    for _attempt in range(3):  # a new reference on the (very rare) clash with an existing one
         existing = find_by_token(form_token)
         if existing is not None:
             return existing, False
@@ -98,6 +100,8 @@ def _create(
             username="public",
         )
         _notify_schedulers(req, practice, now)
+        if req.email:
+            _confirm_to_patient(req, practice, now)
     return req
 
 
@@ -118,6 +122,25 @@ def _notify_schedulers(req: CallbackRequest, practice: Practice, now: datetime) 
         ),
         now=now,
     )
+
+
+def _confirm_to_patient(req: CallbackRequest, practice: Practice, now: datetime) -> None:
+    """The patient gave an email address: tell them, in their language, that we have the request
+    and when to expect the call. No name, no health detail: the reference and the time only."""
+    language = req.language if req.language in ("en", "es") else "en"
+    with translation.override(language), timezone.override(practice.hours.zone):
+        when = formats.date_format(timezone.localtime(req.due_by), _("l, F j"))
+        at = formats.time_format(timezone.localtime(req.due_by), _("g:i A"))
+        subject = _("We got your request %(reference)s") % {"reference": req.reference}
+        body = "\n\n".join([
+            _("We got your request to be called. Your reference number is %(reference)s.")
+            % {"reference": req.reference},
+            _("We will call you by %(when)s, at %(time)s.") % {"when": when, "time": at},
+            _("If you need help sooner, call us at %(phone)s. In an emergency, call 911.")
+            % {"phone": practice.phone},
+            practice.name,
+        ])
+    enqueue(kind="callback.confirm", to=req.email, subject=subject, body=body + "\n", now=now)
 
 
 def _require(user: AbstractBaseUser, perm: str) -> None:
@@ -186,6 +209,30 @@ def change_status(
             at=now,
         )
     req.refresh_from_db()
+
+
+def follow_case_booked(
+    callback_id: object, *, actor: AbstractBaseUser | None, ip: str | None, now: datetime, why: str
+) -> None:
+    """The request's case is booked: a reached (or still open) request becomes scheduled, so the
+    queue stops showing a booked patient as waiting. Called inside the case's transaction; a
+    closed request stays closed. A consequence of the case's verb: the case checked permission."""
+    locked = CallbackRequest.objects.select_for_update().filter(pk=callback_id).first()
+    if locked is None or locked.status in (Status.SCHEDULED, Status.CLOSED):
+        return
+    before = Status(locked.status)
+    locked.status, locked.updated_at = Status.SCHEDULED, now
+    locked.save(update_fields=["status", "updated_at"])
+    record(
+        actor,
+        Action.UPDATE,
+        ip=ip,
+        object_type=OBJECT_TYPE,
+        object_id=locked.pk,
+        detail={"status": [before, Status.SCHEDULED], "why": why},
+        at=now,
+        username="" if actor is not None else "system",
+    )
 
 
 def assign(

@@ -97,12 +97,6 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
     req = CallbackRequest.objects.filter(reference=reference).only("reference", "due_by").first()
     if req is None:
         raise Http404
-    practice = get_practice()
-    return render(
-        request,
-        "callbacks/thanks.html",
-        {
-            "reference": req.reference,
-            "due_by": timezone.localtime(req.due_by, practice.hours.zone),
-        },
-    )
+    # An aware UTC instant: the template's filters show it in the practice's zone, which
+    # PracticeTimeZoneMiddleware makes the current one (converting here too was undone by them).
+    return render(request, "callbacks/thanks.html", {"reference": req.reference, "due_by": req.due_by})

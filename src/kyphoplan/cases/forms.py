@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -97,6 +98,8 @@ class StatusForm(forms.Form):
         self.fields["new_status"].choices = allowed
 
 
+# Kept with the values in Case.labs; facts_builder leaves it out of the engine's facts.
+LAB_DRAWN_ON = "drawn_on"
 LAB_FIELDS = [
     ("egfr", "eGFR (mL/min/1.73 m²)"), ("creatinine_clearance", "Creatinine clearance (mL/min)"),
     ("serum_creatinine_mg_dl", "Serum creatinine (mg/dL)"), ("inr", "INR"),
@@ -105,10 +108,28 @@ LAB_FIELDS = [
 
 
 class LabsForm(forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    drawn_on = forms.DateField(label="Date drawn", required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.today = today
         for name, label in LAB_FIELDS:
             self.fields[name] = forms.FloatField(label=label, required=False, min_value=0)
 
-    def labs(self) -> dict[str, float]:
-        return {k: v for k, v in self.cleaned_data.items() if v is not None}
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        values = [data.get(name) for name, _ in LAB_FIELDS]
+        drawn = data.get("drawn_on")
+        if any(v is not None for v in values) and drawn is None:
+            self.add_error("drawn_on", "Give the date the blood was drawn: a value without a date cannot be judged.")
+        if drawn is not None and self.today is not None and drawn > self.today:
+            self.add_error("drawn_on", "The date drawn cannot be in the future.")
+        return data
+
+    def labs(self) -> dict[str, float | str]:
+        out: dict[str, float | str] = {k: v for k, v in self.cleaned_data.items()
+                                       if v is not None and k != "drawn_on"}
+        if out and self.cleaned_data.get("drawn_on"):
+            out[LAB_DRAWN_ON] = self.cleaned_data["drawn_on"].isoformat()
+        return out

@@ -135,3 +135,13 @@ class PatientLink(models.Model):
 
     def usable(self, now: datetime) -> bool:
         return self.revoked_at is None and now < self.expires_at
+
+    def state(self, now: datetime, *, intake_submitted: bool) -> str:
+        """What happens when the patient taps it, in the console's words."""
+        if self.revoked_at is not None:
+            return "Revoked by staff: it no longer opens"
+        if now >= self.expires_at:
+            return "Expired: it no longer opens"
+        if self.purpose == LinkPurpose.INTAKE and intake_submitted:
+            return "Answers sent: it no longer opens the form"
+        return "Live: it opens"

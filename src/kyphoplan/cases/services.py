@@ -14,11 +14,12 @@ from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
 from kyphoplan.callbacks.models import CallbackRequest
 from kyphoplan.callbacks.models import Status as CallbackStatus
+from kyphoplan.callbacks.services import follow_case_booked
 from kyphoplan.cases import roles
 from kyphoplan.cases.config import get_config
 from kyphoplan.cases.models import Case, Channel, LinkPurpose, PatientLink
 from kyphoplan.cases.tokens import new_token, token_hash
-from kyphoplan.cases.workflow import CaseStatus, advance_to, check_transition
+from kyphoplan.cases.workflow import PIPELINE, CaseStatus, advance_to, check_transition
 
 OBJECT_TYPE = "case"
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -153,6 +154,7 @@ def change_status(
         locked.save(update_fields=["status", "cancel_reason", "updated_at"])
         record(acting_user, Action.UPDATE, ip=ip, object_type=OBJECT_TYPE, object_id=case.pk, at=now,
                detail={"status": [before, new_status], "cancel_reason": cancel_reason})
+        _callback_follows(locked, actor=acting_user, ip=ip, now=now, why=f"case {new_status}")
     case.refresh_from_db()
 
 
@@ -166,21 +168,31 @@ def advance(case: Case, target: CaseStatus, *, actor: Any, ip: str | None, now: 
         locked.save(update_fields=["status", "updated_at"])
         record(actor, Action.UPDATE, ip=ip, object_type=OBJECT_TYPE, object_id=case.pk, at=now,
                detail={"status": [before, after], "why": why}, username="patient" if actor is None else "")
+        _callback_follows(locked, actor=actor, ip=ip, now=now, why=why)
     case.status = after
+
+
+def _callback_follows(case: Case, *, actor: Any, ip: str | None, now: datetime, why: str) -> None:
+    """A case at scheduled or later moves its call-back request to scheduled (not left "reached")."""
+    status = CaseStatus(case.status)
+    if case.callback_id is None or status not in PIPELINE:
+        return
+    if PIPELINE.index(status) >= PIPELINE.index(CaseStatus.SCHEDULED):
+        follow_case_booked(case.callback_id, actor=actor, ip=ip, now=now, why=why)
 
 
 def issue_link(
     acting_user: Any, case: Case, *, purpose: LinkPurpose, channel: Channel, ip: str | None, now: datetime,
     expires_at: datetime | None = None,
 ) -> tuple[PatientLink, str]:
-    """A new link for the patient; earlier links for the same purpose stop working.
-    Returns the link and the token, which exists only in memory and in the message (sending
-    it is the pathway's: kyphoplan.pathway.send_link)."""
+    """A new link for the patient. Earlier links for the same purpose keep working (a patient
+    may tap the text after the email); staff revoke one on purpose, and the console shows each
+    link's state. Returns the link and the token, which exists only in memory and in the message
+    (sending it is the pathway's: kyphoplan.pathway.send_link)."""
     roles.require(acting_user, roles.WORK_CASES | roles.REVIEW_PLANS, ip=ip, what="patient link")
     token = new_token()
     expires = expires_at or now + get_config().intake_link_lifetime
     with transaction.atomic():
-        PatientLink.objects.filter(case=case, purpose=purpose, revoked_at__isnull=True).update(revoked_at=now)
         link = PatientLink.objects.create(case=case, purpose=purpose, token_hash=token_hash(token),
                                           channel=channel, created_at=now, created_by=acting_user,
                                           expires_at=expires)

@@ -100,10 +100,14 @@ def from_callback(request: HttpRequest, request_id: str) -> HttpResponse:
 def detail(request: HttpRequest, case_id: str) -> HttpResponse:
     case = access.access_case(request.user, case_id, ip=client_ip(request))
     allowed = [(s.value, s.label) for s in allowed_next(CaseStatus(case.status))]
+    intake = getattr(case, "intake", None)
+    submitted = intake is not None and intake.submitted_at is not None
+    now = timezone.now()
+    links = [(link, link.state(now, intake_submitted=submitted)) for link in case.links.all()[:10]]
     return render(request, "cases/detail.html", {
         "case": case, "status_form": StatusForm(allowed=allowed) if allowed else None,
-        "labs_form": LabsForm(initial=case.labs), "links": case.links.all()[:10],
-        "intake": getattr(case, "intake", None), "latest": latest(case), "signed": latest_signed(case),
+        "labs_form": LabsForm(initial=case.labs), "links": links,
+        "intake": intake, "latest": latest(case), "signed": latest_signed(case),
         "booking": active_booking(case), "reminders": status_summary(case),
         "can_work": roles.has_role(request.user, roles.WORK_CASES),
         "can_review": roles.has_role(request.user, roles.REVIEW_PLANS),
@@ -181,9 +185,10 @@ def set_status(request: HttpRequest, case_id: str) -> HttpResponse:
 def set_labs(request: HttpRequest, case_id: str) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="labs")
-    form = LabsForm(request.POST)
+    form = LabsForm(request.POST, today=timezone.localdate(timezone.now(), get_practice().hours.zone))
     if not form.is_valid():
-        messages.error(request, "Lab values must be numbers.")
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        messages.error(request, "Labs not saved: " + " ".join(problems))
     else:
         _tell_plan(request, pathway.set_labs(request.user, case, form.labs(), ip=ip, now=timezone.now()))
         messages.success(request, "Labs saved.")
@@ -221,7 +226,10 @@ def issue_link(request: HttpRequest, case_id: str) -> HttpResponse:
             name = "patient_links:intake" if purpose == LinkPurpose.INTAKE else "patient_links:plan"
             url = request.build_absolute_uri(reverse(name, kwargs={"token": token}))
         return render(request, "cases/link_shown.html", {"case": case, "url": url, "purpose": purpose})
-    messages.success(request, f"The {purpose.label.lower()} link is on its way by {channel.label.lower()}.")
+    # Queued, not sent: the worker hands it over within seconds, and "Messages to the patient"
+    # shows what really happened (sent, retrying, failed).
+    messages.success(request, f"The {purpose.label.lower()} link is queued to go by {channel.label.lower()}. "
+                              "Messages to the patient, below, shows when it is sent or if it fails.")
     return redirect("cases:detail", case_id=case.pk)
 
 

@@ -1,7 +1,8 @@
 """The intake form. The same form serves the patient (by link) and a coordinator (on the phone).
 
 Lines are plain numbered fields so the form works without JavaScript: "Add
-more lines" simply saves and shows the page again with empty rows.
+another line" saves and shows the page again with an empty row more; with
+JavaScript the row is added in place. Lines are text areas, so a long line wraps.
 """
 
 from __future__ import annotations
@@ -42,6 +43,14 @@ STENT_TYPES = [
 ]
 WEIGHT_UNITS = [("lb", _("pounds")), ("kg", _("kilograms"))]
 HEIGHT_UNITS = [("in", _("inches")), ("cm", _("centimetres"))]
+
+
+# A line that wraps on a phone instead of scrolling out of sight; Enter is kept as a space.
+_LINE = forms.Textarea(attrs={"rows": 2, "class": "line"})
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _tri(value: str) -> bool | None:
@@ -87,11 +96,12 @@ class IntakeForm(forms.Form):
         self.allergy_rows = min(allergy_rows, MAX_ROWS)
         for i in range(self.med_rows):
             self.fields[f"med_{i}"] = forms.CharField(label=_("Medicine %(n)s") % {"n": i + 1}, max_length=500,
-                                                      required=False)
+                                                      required=False, widget=_LINE)
             self.fields[f"unsure_{i}"] = forms.BooleanField(label=_("I am not sure what this is"), required=False)
         for i in range(self.allergy_rows):
             self.fields[f"allergy_{i}"] = forms.CharField(label=_("Allergic to"), max_length=200, required=False)
-            self.fields[f"reaction_{i}"] = forms.CharField(label=_("What happened"), max_length=200, required=False)
+            self.fields[f"reaction_{i}"] = forms.CharField(label=_("What happened"), max_length=200, required=False,
+                                                           widget=_LINE)
 
     def clean_stent_date(self) -> Any:
         day = self.cleaned_data.get("stent_date")
@@ -107,9 +117,9 @@ class IntakeForm(forms.Form):
 
     def to_data(self) -> dict[str, Any]:
         c = self.cleaned_data
-        meds = [{"text": c[f"med_{i}"].strip(), "unsure": bool(c[f"unsure_{i}"])}
+        meds = [{"text": _one_line(c[f"med_{i}"]), "unsure": bool(c[f"unsure_{i}"])}
                 for i in range(self.med_rows) if c.get(f"med_{i}", "").strip()]
-        allergies = [{"substance": c[f"allergy_{i}"].strip(), "reaction": c[f"reaction_{i}"].strip()}
+        allergies = [{"substance": c[f"allergy_{i}"].strip(), "reaction": _one_line(c[f"reaction_{i}"])}
                      for i in range(self.allergy_rows) if c.get(f"allergy_{i}", "").strip()]
         weight = c.get("weight")
         weight_kg = None if weight is None else float(weight) / (LB_PER_KG if c["weight_unit"] == "lb" else 1)
@@ -178,5 +188,32 @@ def rows_from_post(post: Any) -> tuple[int, int]:
         while f"{prefix}_{n}" in post and n < MAX_ROWS:
             n += 1
         return n
-    extra = EMPTY_ROWS if "more" in post else 0
-    return max(count("med"), EMPTY_ROWS) + extra, max(count("allergy"), EMPTY_ROWS) + extra
+    more_meds = 1 if post.get("more") in ("1", "med") else 0
+    more_allergies = 1 if post.get("more") == "allergy" else 0
+    return (max(count("med"), EMPTY_ROWS) + more_meds, max(count("allergy"), EMPTY_ROWS) + more_allergies)
+
+
+def review_items(form: IntakeForm) -> list[tuple[str, str]]:
+    """The answers as the patient gave them, question by question, for the review step."""
+    c = form.cleaned_data
+    items: list[tuple[str, str]] = []
+    for name in ("diabetes", "insulin", "kidney", "smoker", "has_escort"):
+        field = form.fields[name]
+        chosen = dict(field.choices).get(c.get(name) or "", _("No answer"))  # type: ignore[attr-defined]
+        items.append((str(field.label), str(chosen)))
+    reasons = c.get("thinner_reasons") or []
+    if reasons:  # the blood thinner's reasons, as ticked (and the stent's kind and date)
+        labels = dict(form.fields["thinner_reasons"].choices)  # type: ignore[attr-defined]
+        items.append((str(form.fields["thinner_reasons"].label), ", ".join(str(labels[r]) for r in reasons)))
+        if c.get("stent_type"):
+            kinds = dict(form.fields["stent_type"].choices)  # type: ignore[attr-defined]
+            items.append((str(form.fields["stent_type"].label), str(kinds[c["stent_type"]])))
+        if c.get("stent_date"):
+            items.append((str(form.fields["stent_date"].label), c["stent_date"].isoformat()))
+    if c.get("escort_name"):
+        items.append((str(form.fields["escort_name"].label), c["escort_name"]))
+    for name in ("weight", "height"):
+        if c.get(name) is not None:
+            unit = dict(form.fields[f"{name}_unit"].choices)[c[f"{name}_unit"]]  # type: ignore[attr-defined]
+            items.append((str(form.fields[name].label), f"{c[name]:g} {unit}"))
+    return items

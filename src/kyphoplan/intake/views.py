@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,7 +20,8 @@ from kyphoplan.cases import access, roles
 from kyphoplan.cases.link_views import case_in_session, invalid_link, no_store, open_into_session
 from kyphoplan.cases.localtime import practice_time
 from kyphoplan.cases.models import Case, LinkPurpose
-from kyphoplan.intake.forms import IntakeForm, initial_from, rows_from_post
+from kyphoplan.clinical.context import spanish_drug_names
+from kyphoplan.intake.forms import IntakeForm, initial_from, review_items, rows_from_post
 from kyphoplan.intake.models import IntakeStatus
 from kyphoplan.intake.services import IntakeClosed, intake_for
 from kyphoplan.pathway.services import save_intake, submit_intake
@@ -47,6 +49,13 @@ def _form_page(request: HttpRequest, case: Case, *, acting_user: Any, template: 
     intake = intake_for(case, now)
     if acting_user is None and intake.status == IntakeStatus.SUBMITTED:
         return redirect("patient_links:intake_thanks")
+    if request.method == "POST" and "confirm" in request.POST:
+        # The review step's "Yes, send": the answers were saved when the review was shown.
+        try:
+            submit_intake(case, acting_user=acting_user, ip=ip, now=now)
+        except IntakeClosed:
+            return redirect("patient_links:intake_thanks")
+        return redirect(done_url)
     if request.method == "POST":
         med_rows, allergy_rows = rows_from_post(request.POST)
         form = IntakeForm(request.POST, med_rows=med_rows, allergy_rows=allergy_rows)
@@ -61,10 +70,10 @@ def _form_page(request: HttpRequest, case: Case, *, acting_user: Any, template: 
             return no_store(HttpResponse(status=204))
         if form.is_valid():
             try:
-                save_intake(case, form.to_data(), acting_user=acting_user, ip=ip, now=now)
+                data = form.to_data()
+                save_intake(case, data, acting_user=acting_user, ip=ip, now=now)
                 if "submit" in request.POST:
-                    submit_intake(case, acting_user=acting_user, ip=ip, now=now)
-                    return redirect(done_url)
+                    return _review_page(request, case, form, data, template)
             except IntakeClosed:
                 return redirect("patient_links:intake_thanks")
             messages.success(request, _("Saved. You can come back to this page later."))
@@ -81,11 +90,29 @@ def _form_page(request: HttpRequest, case: Case, *, acting_user: Any, template: 
     return no_store(render(request, template, {"form": form, "case": case, "intake": intake, "med_rows": rows}))
 
 
+def _review_page(request: HttpRequest, case: Case, form: IntakeForm, data: dict[str, Any],
+                 template: str) -> HttpResponse:
+    """"Review your answers": everything saved, shown back before it goes to the care team."""
+    recognized = _recognized(data)
+    medicines = [(m, recognized.get(i)) for i, m in enumerate(data["medicines"])]
+    base = "base_staff.html" if template.startswith("intake/staff") else "patient/base.html"
+    return no_store(render(request, "intake/review.html", {
+        "case": case, "medicines": medicines, "allergies": data["allergies"], "items": review_items(form),
+        "base": base}))
+
+
 def _recognized(data: dict[str, Any]) -> dict[int, dict[str, Any]]:
     """Recognition of the saved lines, shown beside them (the no-JavaScript path)."""
     from kyphoplan.plans.engine import recognize_line
 
-    return {i: recognize_line(m["text"], m.get("codes")) for i, m in enumerate(data.get("medicines", []))}
+    return {i: _in_patient_language(recognize_line(m["text"], m.get("codes"))) for i, m in enumerate(data.get("medicines", []))}
+
+
+def _in_patient_language(seen: dict[str, Any]) -> dict[str, Any]:
+    """Add `names`: the ingredients as the patient reads them ("prednisona" in Spanish), from
+    the clinical core's table of Spanish generic names; a name missing there stays English."""
+    spanish = spanish_drug_names() if (get_language() or "en").startswith("es") else {}
+    return {**seen, "names": [spanish.get(name, name) for name in seen.get("ingredients", [])]}
 
 
 @require_http_methods(["GET", "POST"])
@@ -116,8 +143,8 @@ def _recognize_response(request: HttpRequest) -> HttpResponse:
     except (ValueError, AttributeError):
         return JsonResponse({"error": "bad request"}, status=400)
     if not line.strip():
-        return JsonResponse({"recognized": False, "ingredients": [], "classes": []})
-    return no_store(JsonResponse(recognize_line(line)))
+        return JsonResponse({"recognized": False, "ingredients": [], "classes": [], "names": []})
+    return no_store(JsonResponse(_in_patient_language(recognize_line(line))))
 
 
 @require_POST

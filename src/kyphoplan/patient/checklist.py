@@ -26,6 +26,9 @@ class Item:
     code: str
     summary: str
     drug: str | None = None
+    # Calendar extras: how long the event really lasts, and where (the visit's own events).
+    until: datetime | None = None
+    location: str = ""
 
 
 @dataclass
@@ -42,6 +45,7 @@ class Visit:
     discharge: datetime
     overnight: bool
     address: str
+    end: datetime | None = None  # the procedure's end in the room
 
 
 def _lang(code: str) -> Language:
@@ -82,12 +86,13 @@ def checklist(lines: list[Line], visit: Visit | None, *, language: str, zone: Zo
     undated: list[Item] = []
 
     def add(at: datetime | None, text: str, code: str, title: str, whole_day: bool = False,
-            drug: str | None = None) -> None:
+            drug: str | None = None, until: datetime | None = None, location: str = "") -> None:
         if at is None:
             undated.append(Item(None, "", text, code, title, drug))
             return
         d = days.setdefault(at.date(), Day(at.date(), format_date(at.date(), lang)))
-        d.items.append(Item(at, "" if whole_day else format_clock(at, lang), text, code, title, drug))
+        d.items.append(Item(at, "" if whole_day else format_clock(at, lang), text, code, title, drug, until,
+                            location))
 
     for ln in lines:
         if ln.audience != "patient":
@@ -97,8 +102,10 @@ def checklist(lines: list[Line], visit: Visit | None, *, language: str, zone: Zo
     if visit is not None:
         a = visit.arrive.astimezone(zone)
         add(a, _("Arrive at %(address)s. Bring your medicine list and the adult who will take you home.")
-            % {"address": visit.address}, "arrive", _("Arrive for your procedure"))
-        add(visit.start.astimezone(zone), _("Your procedure starts."), "procedure", _("Procedure"))
+            % {"address": visit.address}, "arrive", _("Arrive for your procedure"),
+            until=visit.discharge.astimezone(zone), location=visit.address)
+        add(visit.start.astimezone(zone), _("Your procedure starts."), "procedure", _("Procedure"),
+            until=visit.end.astimezone(zone) if visit.end else None, location=visit.address)
         if visit.overnight:
             add(visit.discharge.astimezone(zone), _("You go home after a night with us."), "discharge",
                 _("Going home"))

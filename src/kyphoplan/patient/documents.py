@@ -11,6 +11,8 @@ from django.utils import translation
 
 from kyphoplan.booking.services import active_booking
 from kyphoplan.cases.models import Case
+from kyphoplan.clinical.model import Language
+from kyphoplan.clinical.wording import format_clock, format_date
 from kyphoplan.patient.checklist import Day, Item, Visit, checklist, medicine_list
 from kyphoplan.patient.ics import calendar
 from kyphoplan.plans.models import PlanVersion
@@ -41,7 +43,7 @@ def patient_plan(case: Case) -> PatientPlan:
     visit = None
     if booking is not None:
         visit = Visit(arrive=booking.arrive, start=booking.start, discharge=booking.discharge,
-                      overnight=booking.overnight, address=practice.address)
+                      overnight=booking.overnight, address=practice.address, end=booking.end)
     current = signed if signed is not None and newest is not None and newest.pk == signed.pk else None
     with translation.override(case.language):
         if current is None:
@@ -54,7 +56,21 @@ def patient_plan(case: Case) -> PatientPlan:
 
 
 def context(pp: PatientPlan) -> dict[str, Any]:
-    return {"pp": pp, "case": pp.case, "practice": get_practice()}
+    return {"pp": pp, "case": pp.case, "practice": get_practice(), "visit": visit_summary(pp)}
+
+
+def visit_summary(pp: PatientPlan) -> dict[str, str] | None:
+    """The procedure day in a few words, for the top of page 1: date, arrival, start, going home
+    and place. Times stand alone (no sentence after them), so Spanish never reads "a. m..". """
+    if pp.visit is None:
+        return None
+    zone = get_practice().hours.zone
+    lang = Language.ES if pp.case.language == "es" else Language.EN
+    v = pp.visit
+    arrive, start, home = (t.astimezone(zone) for t in (v.arrive, v.start, v.discharge))
+    return {"day": format_date(arrive.date(), lang), "arrive": format_clock(arrive, lang),
+            "start": format_clock(start, lang), "home_day": format_date(home.date(), lang),
+            "home": format_clock(home, lang), "overnight": "1" if v.overnight else "", "place": v.address}
 
 
 def pdf_bytes(pp: PatientPlan, *, base_url: str) -> bytes:

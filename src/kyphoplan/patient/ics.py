@@ -48,9 +48,13 @@ def calendar(days: list[Day], *, case_ref: str, zone: ZoneInfo, practice: str, s
             ev.add("dtstamp", stamp)
             ev.add("summary", item.summary)
             ev.add("description", item.text)
+            if item.location:
+                ev.add("location", item.location)
             if item.clock:
                 ev.add("dtstart", at)
-                ev.add("dtend", at + EVENT_LENGTH)
+                # The visit's events last as long as the booking says (arrival to going home,
+                # the procedure in the room); a reminder to act is a short event.
+                ev.add("dtend", item.until.astimezone(zone) if item.until and item.until > at else at + EVENT_LENGTH)
             else:
                 ev.add("dtstart", at.date())
                 ev.add("dtend", at.date() + timedelta(days=1))

@@ -71,7 +71,8 @@ def build_facts(
         value = getattr(answers, name)
         if value is not None:
             patient[name] = value
-    labs: dict[str, Any] = dict(case.labs)
+    # The date drawn is for the people reading the labs; the contract's labs hold values only.
+    labs: dict[str, Any] = {k: v for k, v in case.labs.items() if k != "drawn_on"}
     if answers.kidney == "dialysis":
         labs["on_dialysis"] = True
     procedure: dict[str, Any] = {"start": start.isoformat(), "timezone": timezone, "sedation": case.sedation}

@@ -9,6 +9,7 @@ urlpatterns = [
     path(_("causes/"), views.page, {"name": "causes"}, name="causes"),
     path(_("risk/"), views.risk, name="risk"),
     path(_("procedure/"), views.page, {"name": "procedure"}, name="procedure"),
+    path(_("risks/"), views.page, {"name": "risks"}, name="risks"),
     path(_("prepare/"), views.page, {"name": "prepare"}, name="prepare"),
     path(_("contact/"), views.page, {"name": "contact"}, name="contact"),
 ]

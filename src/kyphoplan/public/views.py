@@ -15,6 +15,7 @@ PAGES = {
     "home": "home",
     "causes": "causes",
     "procedure": "procedure",
+    "risks": "risks",
     "prepare": "prepare",
     "contact": "contact",
 }

@@ -62,3 +62,19 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.channel} for {self.case_id} ({self.status})"
+
+    @property
+    def kind_label(self) -> str:
+        """What staff read in the Messages list ("Last dose", not "last-dose")."""
+        return KIND_LABELS.get(self.kind, self.kind)
+
+
+KIND_LABELS = {
+    "intake-link": "Intake link",
+    "plan-link": "Plan link",
+    "consult-prescriber": "Call your prescriber",
+    "last-dose": "Last dose",
+    "fasting-evening": "Fasting starts",
+    "arrival-morning": "Arrival",
+    "callback-confirmation": "Call-back request received",
+}

@@ -118,6 +118,10 @@ def send_link(case: Case, link: PatientLink, token: str, *, channel: Channel, no
     to = case.email if channel == Channel.EMAIL else case.phone_e164
     if not to:
         raise ValueError(f"the case has no {channel.label.lower()} address")
+    if channel == Channel.SMS and not get_config().sms.configured:
+        # Refused now, not failed later: staff must not believe a link is on its way.
+        raise ValueError("text messages are not set up on this server (KYPHOPLAN_SMS_*): "
+                         "send the link by email or show it")
     return Reminder.objects.create(
         case=case, key=f"link-{uuid.uuid4()}", kind=kind, channel=channel.value, to=to, language=case.language,
         subject=subject, body=body, send_at=now, event_at=now, next_attempt_at=now,

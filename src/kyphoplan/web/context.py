@@ -1,7 +1,12 @@
 """Template context shared by every page."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
+from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
@@ -16,7 +21,15 @@ def practice(request: HttpRequest) -> dict[str, object]:
         "practice": practice,
         "language_links": switch,
         "open_days": open_days_label(practice.hours.open_weekdays),
+        "zone_label": zone_label(practice.hours.zone, timezone.now()),
+        "dev_inbox": settings.DEV_INBOX,
     }
+
+
+def zone_label(zone: ZoneInfo, now: datetime) -> str:
+    """ "America/Los_Angeles, PST": the label beside staff times (staff may work elsewhere)."""
+    abbrev = now.astimezone(zone).tzname() or ""
+    return f"{zone.key}, {abbrev}" if abbrev and not abbrev.startswith(("+", "-")) else zone.key
 
 
 def open_days_label(weekdays: frozenset[int]) -> str:

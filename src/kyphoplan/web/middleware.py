@@ -4,6 +4,9 @@ from collections.abc import Callable
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+
+from kyphoplan.web.practice import get_practice
 
 # No inline scripts and no third-party hosts: the site works without any JavaScript.
 CSP = (
@@ -41,3 +44,19 @@ class MissingObjectIsNotFoundMiddleware:
         if isinstance(exception, ObjectDoesNotExist):
             raise Http404 from exception
         return None
+
+
+class PracticeTimeZoneMiddleware:
+    """Every page shows times in the practice's zone.
+
+    The server stores and computes in UTC; templates' `date`/`time` filters convert to
+    the *current* zone, so the zone is activated here, once, for every request (a view
+    that converted to local time itself would be converted back to UTC by the filter).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with timezone.override(get_practice().hours.zone):
+            return self.get_response(request)

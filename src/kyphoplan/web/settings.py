@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "kyphoplan.policy",
     "kyphoplan.smart",
     "kyphoplan.candidacy",  # docs/candidacy.md
+    "kyphoplan.devinbox",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "kyphoplan.web.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "kyphoplan.web.middleware.PracticeTimeZoneMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -221,6 +223,8 @@ LOGGING = {
 
 # Integrations (docs/integration.md). The address this server is reached at: CDS Hooks
 # tokens must name it in `aud`, and links on cards point to it.
+# The demo's development inbox page (`kyphoplan serve` turns it on): docs/web.md.
+DEV_INBOX = env_bool("KYPHOPLAN_DEV_INBOX", False)
 BASE_URL = base_url()
 # The CDS clients (EHRs) we trust, as JSON: issuer -> {"jwks": {...}}; see cdshooks/config.py.
 CDS_HOOKS_ISSUERS = env_str("KYPHOPLAN_CDS_HOOKS_ISSUERS")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("staff/requests/", include("kyphoplan.callbacks.urls_staff")),
     path("staff/audit/", include("kyphoplan.audit.urls")),
     path("staff/messages/", include("kyphoplan.outbox.urls")),  # failed messages, every kind
+    path("staff/inbox/", include("kyphoplan.devinbox.urls")),  # the demo only (DEV_INBOX)
     path("staff/policy/", include("kyphoplan.policy.urls")),  # docs/pathway.md
     path("staff/cases/", include("kyphoplan.cases.urls_pathway")),  # docs/pathway.md
     path("api/v1/", include("kyphoplan.api.urls")),

@@ -22,7 +22,7 @@
     if (data.recognized) {
       out.appendChild(document.createTextNode(words.seen + " "));
       var strong = document.createElement("strong");
-      strong.textContent = data.ingredients.join(", ");
+      strong.textContent = (data.names || data.ingredients).join(", ");
       out.appendChild(strong);
     } else {
       out.textContent = words.unknown;
@@ -42,6 +42,38 @@
       .then(function (data) { if (data && input.value.trim() === line) { show(out, data); } })
       .catch(function () { /* the server shows it after saving */ });
   }
+
+  // "Add another ..." adds an empty row in place (the button's no-JavaScript job is to save
+  // and come back with one). Field names stay numbered (med_3, unsure_3), as the server counts them.
+  function renumber(node, n) {
+    ["id", "name", "for", "data-for"].forEach(function (attr) {
+      node.querySelectorAll("[" + attr + "]").forEach(function (el) {
+        el.setAttribute(attr, el.getAttribute(attr).replace(/_\d+$/, "_" + n));
+      });
+    });
+  }
+  form.querySelectorAll("button.add-row").forEach(function (button) {
+    button.addEventListener("click", function (e) {
+      var rows = document.getElementById(button.getAttribute("data-rows"));
+      var last = rows && rows.lastElementChild;
+      if (!last) { return; }
+      e.preventDefault();
+      var n = rows.children.length;
+      var row = last.cloneNode(true);
+      renumber(row, n);
+      row.querySelectorAll("textarea, input[type=text]").forEach(function (el) { el.value = ""; });
+      row.querySelectorAll("input[type=checkbox]").forEach(function (el) { el.checked = false; });
+      row.querySelectorAll(".recog, .error").forEach(function (el) { el.textContent = ""; });
+      row.querySelectorAll("label").forEach(function (el) {
+        el.childNodes.forEach(function (t) {
+          if (t.nodeType === 3) { t.textContent = t.textContent.replace(/\d+/, String(n + 1)); }
+        });
+      });
+      rows.appendChild(row);
+      var first = row.querySelector("textarea, input[type=text]");
+      if (first) { first.focus(); }
+    });
+  });
 
   form.addEventListener("input", function (e) {
     var input = e.target;
