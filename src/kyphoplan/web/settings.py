@@ -51,6 +51,11 @@ INSTALLED_APPS = [
     "kyphoplan.policy",
     "kyphoplan.smart",
     "kyphoplan.candidacy",  # docs/candidacy.md
+    # After the procedure (docs/followup.md).
+    "kyphoplan.messaging",
+    "kyphoplan.liaison",
+    "kyphoplan.followup",
+    "kyphoplan.outcomes",
 ]
 
 MIDDLEWARE = [
