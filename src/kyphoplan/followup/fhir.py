@@ -76,7 +76,8 @@ def observations(checkin: CheckIn) -> list[dict[str, Any]]:
                 continue
             integral = score.method in ("item", "count_true", "sum") and float(value).is_integer()
             out.append({
-                "resourceType": "Observation", "id": f"followup-{checkin.pk}-{inst.id}.{score.id}"[:64],
+                "resourceType": "Observation",
+                "id": f"followup-{checkin.pk}-{inst.id}.{score.id}".replace("_", "-")[:64],  # FHIR ids: no "_"
                 "status": "final", "category": [CATEGORY],
                 "code": {"text": f"{score.label['en']} — {inst.title['en']} (patient-reported)"},
                 "subject": {"reference": f"Patient/{checkin.case_id}"},
