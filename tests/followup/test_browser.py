@@ -29,7 +29,6 @@ from kyphoplan.outbox.models import OutboxMessage
 from kyphoplan.plans.services import latest, sign
 from kyphoplan.reminders.models import Reminder, ReminderChannel
 from tests.followup.conftest import SECRET
-from tests.pathway.conftest import phone_page, staff_page  # noqa: F401
 from tests.pathway.fixtures import NOW, START
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -55,7 +55,7 @@ def test_it_shows_the_pain_change_against_evolve_with_numbers_and_csv(
     assert "<script" not in html
     exported = client.get("/staff/outcomes/outcomes.csv")
     rows = list(csv.DictReader(io.StringIO(exported.content.decode())))
-    pain = [r for r in rows if r["section"] == "pain" and r["time_point"] == "1 month"][0]
+    pain = next(r for r in rows if r["section"] == "pain" and r["time_point"] == "1 month")
     assert (pain["n"], pain["value"], pain["benchmark"]) == ("1", "5.0", "EVOLVE 5.4")
 
 

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from django.template.loader import render_to_string
-from weasyprint import HTML
 
 from kyphoplan.liaison.models import FractureGrade, LetterKind, LiaisonTrack, Step, StepState
 from kyphoplan.web.practice import get_practice
@@ -41,4 +40,8 @@ def letter_html(track: LiaisonTrack, kind: LetterKind, *, author: Any, now: date
 
 
 def letter_pdf(track: LiaisonTrack, kind: LetterKind, *, author: Any, now: datetime) -> bytes:
+    # Imported here, as in patient.documents: WeasyPrint loads fonts and styles on import,
+    # which every web process would otherwise pay at start-up.
+    from weasyprint import HTML
+
     return bytes(HTML(string=letter_html(track, kind, author=author, now=now)).write_pdf())

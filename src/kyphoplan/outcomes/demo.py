@@ -18,7 +18,14 @@ from kyphoplan.callbacks.models import CallAttempt, CallbackRequest, Outcome, St
 from kyphoplan.cases.models import Case
 from kyphoplan.cases.workflow import CaseStatus
 from kyphoplan.followup.answers import mcid
-from kyphoplan.followup.models import CheckIn, CheckInStatus, Complication, ComplicationKind, FollowUp, StaffAlert
+from kyphoplan.followup.models import (
+    CheckIn,
+    CheckInStatus,
+    Complication,
+    ComplicationKind,
+    FollowUp,
+    StaffAlert,
+)
 from kyphoplan.followup.timepoints import TimePoint, closes_at, due_dates
 from kyphoplan.liaison.models import LiaisonStep, LiaisonTrack, Step, StepState
 from kyphoplan.outcomes.benchmarks import EVOLVE_NRS_IMPROVEMENT
