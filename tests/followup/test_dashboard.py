@@ -80,3 +80,35 @@ def test_it_serves_follow_up_answers_over_fhir_without_unverified_codes(booked: 
     q = client.get("/fhir/Questionnaire/kyphoplan-nrs-pain", **auth)
     assert q.status_code == 200 and q.json()["title"] == "Back pain (0 to 10)"
     assert client.get(f"/fhir/Observation?patient={booked.pk}").status_code == 401
+
+
+def test_it_keeps_the_tallies_equal_to_a_rebuild_from_the_tables(booked: Any, nora: Any, sam: Any, rooms: Any) -> None:
+    from kyphoplan.booking.services import book
+    from kyphoplan.followup.dispatch import dispatch_due_checkins
+    from kyphoplan.followup.models import ComplicationKind
+    from kyphoplan.followup.services import record_complication
+    from kyphoplan.followup.tally import rebuild
+    from kyphoplan.liaison.models import Step, StepState
+    from kyphoplan.liaison.services import close_step, rebuild_tally
+    from kyphoplan.tallies.counters import read_all
+    from tests.pathway.fixtures import NOW
+
+    base = CheckIn.objects.get(case=booked, timepoint=TimePoint.BASELINE)
+    dispatch_due_checkins(base.due_at)
+    answer_checkin(base, BASELINE, now=base.due_at)
+    book(sam, booked, room=rooms["room1"], start=START + timedelta(days=2), ip=None, now=NOW)  # moved
+    month = CheckIn.objects.get(case=booked, timepoint=TimePoint.MONTH_1)
+    dispatch_due_checkins(month.due_at)
+    answer_checkin(month, FULL, now=month.due_at)
+    dispatch_due_checkins(START + timedelta(days=200))  # 3 months expired unsent, 6 months sent
+    record_complication(nora, booked, kind=ComplicationKind.INFECTION, occurred_on=START.date(), note="",
+                        ip=None, now=START + timedelta(days=3))
+    close_step(nora, booked.liaison, Step.DXA_REFERRAL, StepState.DONE, ip=None, now=START)
+    close_step(nora, booked.liaison, Step.TREATMENT_STARTED, StepState.DECLINED, ip=None, now=START)
+    live = {k: (t.n, round(t.total, 6), round(t.squares, 6)) for k, t in read_all().items() if t.n}
+    rebuild()
+    rebuild_tally()
+    rebuilt = {k: (t.n, round(t.total, 6), round(t.squares, 6)) for k, t in read_all().items() if t.n}
+    assert live == rebuilt
+    assert "fu:asked:m3" not in live  # expired unsent: not counted as asked
+    assert live["fu:asked:m6"][0] == 1 and live["fu:answered:m1"][0] == 1 and live["fu:levels"][1] == 2.0

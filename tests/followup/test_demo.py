@@ -19,6 +19,6 @@ def test_it_seeds_enough_follow_up_for_every_chart(nora: Any) -> None:
     assert seed_followup_demo(now) == 0  # once
     d = compute(now)
     assert all(o.pain.n >= 20 and o.pain.low is not None for o in d.outcomes), [o.pain.n for o in d.outcomes]
-    assert d.sla_due == 120 and 0 < d.sla_met < 120
+    assert d.sla_due > 0 and 0 < d.sla_met <= d.sla_due  # the last 90 days of requests
     assert d.callback_to_procedure_days is not None and d.levels > 120
     assert sum(count for _, count in d.complications) > 0

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
+from kyphoplan.followup import tally
 from kyphoplan.followup.instruments import Answer, Instrument, Item, for_timepoint
 from kyphoplan.followup.models import CheckIn, CheckInStatus, StaffAlert
 from kyphoplan.followup.timepoints import TimePoint
@@ -109,6 +110,10 @@ def answer_checkin(checkin: CheckIn, form: dict[str, str], *, now: datetime) -> 
         CheckIn.objects.filter(pk=locked.pk).update(
             status=CheckInStatus.ANSWERED, answered_at=now, answers=answers, scores=scores, pain_now=pain_now,
             pain_change=change, reached_mcid=reached, bed_days_change=bed_change, red_flags=flags, language=locked.language or locked.case.language)
+        if locked.status == CheckInStatus.SCHEDULED:
+            tally.asked(TimePoint(locked.timepoint))  # answered before it was sent (a link shown by staff)
+        tally.answered(TimePoint(locked.timepoint), pain_now=pain_now, change=change, reached=reached,
+                       bed_change=bed_change)
         record(None, Action.CREATE, ip=None, object_type="checkin", object_id=locked.pk, at=now, username="patient",
                detail={"timepoint": locked.timepoint, "red_flags": len(flags)})
         if flags:

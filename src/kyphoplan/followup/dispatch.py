@@ -12,8 +12,10 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
+from kyphoplan.followup import tally
 from kyphoplan.followup.links import checkin_url
 from kyphoplan.followup.models import CheckIn, CheckInStatus
+from kyphoplan.followup.timepoints import TimePoint
 from kyphoplan.followup.wording import checkin_email, checkin_sms
 from kyphoplan.messaging.consent import may_text
 from kyphoplan.messaging.gate import CHECKIN_KIND, next_send_time
@@ -22,6 +24,7 @@ from kyphoplan.reminders.models import Reminder, ReminderChannel
 
 
 def expire(now: datetime) -> int:
+    """Past its window: missed (one never sent is not counted as asked; see tally)."""
     return CheckIn.objects.filter(status__in=[CheckInStatus.SENT, CheckInStatus.SCHEDULED],
                                   closes_at__lte=now).update(status=CheckInStatus.MISSED)
 
@@ -41,12 +44,14 @@ def _queue(checkin: CheckIn, now: datetime) -> CheckInStatus:
         channel, to = ReminderChannel.EMAIL, case.email
     else:
         CheckIn.objects.filter(pk=checkin.pk).update(status=CheckInStatus.NO_CHANNEL)
+        tally.asked(TimePoint(checkin.timepoint))
         return CheckInStatus.NO_CHANNEL
     Reminder.objects.create(case=case, key=f"checkin-{checkin.pk}-{channel}", kind=CHECKIN_KIND, channel=channel,
                             to=to, language=case.language, subject=subject, body=body, send_at=send_at,
                             event_at=checkin.due_at, next_attempt_at=send_at)
     CheckIn.objects.filter(pk=checkin.pk).update(status=CheckInStatus.SENT, channel=channel, sent_at=send_at,
                                                  language=case.language)
+    tally.asked(TimePoint(checkin.timepoint))
     return CheckInStatus.SENT
 
 

@@ -15,6 +15,8 @@ class FollowUp(models.Model):
     levels = models.PositiveSmallIntegerField()
     # The patient's own zone for sending windows; the practice's unless staff set another.
     zone = models.CharField(max_length=64)
+    # Days from the call-back request to the procedure, as counted in the dashboard's tally.
+    callback_wait_days = models.FloatField(null=True, blank=True)
     started_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 

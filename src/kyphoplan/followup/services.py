@@ -11,6 +11,7 @@ from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
 from kyphoplan.cases import roles
 from kyphoplan.cases.models import Case
+from kyphoplan.followup import tally
 from kyphoplan.followup.models import CheckIn, Complication, ComplicationKind, StaffAlert
 from kyphoplan.messaging.models import InboundMessage
 
@@ -29,6 +30,7 @@ def record_complication(acting_user: Any, case: Case, *, kind: ComplicationKind,
     with transaction.atomic():
         row = Complication.objects.create(case=case, kind=kind, occurred_on=occurred_on, note=note.strip()[:500],
                                           recorded_at=now, recorded_by=acting_user)
+        tally.complication(kind)
         record(acting_user, Action.CREATE, ip=ip, object_type="complication", object_id=row.pk, at=now,
                detail={"case": str(case.pk), "kind": kind.value})
     return row

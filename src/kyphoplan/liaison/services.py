@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count
 
 from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
@@ -23,10 +24,12 @@ from kyphoplan.liaison.models import (
     StepState,
 )
 from kyphoplan.outbox.delivery import enqueue
+from kyphoplan.tallies.counters import add, replace
 from kyphoplan.web.env import env_str
 from kyphoplan.web.practice import get_practice
 
 OBJECT_TYPE = "liaison"
+TALLY = "bone:"  # bone:<step>:total and bone:<step>:<state>, for the dashboard
 FIRST_REMINDER = timedelta(days=7)  # after the procedure
 REMIND_EVERY = timedelta(days=14)
 
@@ -42,6 +45,9 @@ def ensure_track(case: Case, *, procedure_at: datetime, now: datetime) -> Liaiso
                              "next_reminder_at": procedure_at + FIRST_REMINDER})
     if created:
         LiaisonStep.objects.bulk_create([LiaisonStep(track=track, step=s) for s in Step])
+        for s in Step:
+            add(f"{TALLY}{s.value}:total")
+            add(f"{TALLY}{s.value}:{StepState.OPEN.value}")
     elif track.procedure_at != procedure_at:
         track.procedure_at = procedure_at
         if track.steps.filter(state=StepState.OPEN).exists():
@@ -61,6 +67,8 @@ def close_step(acting_user: Any, track: LiaisonTrack, step: Step, state: StepSta
     roles.require(acting_user, roles.WORK_CASES | roles.REVIEW_PLANS, ip=ip, what="bone-health step")
     with transaction.atomic():
         row = LiaisonStep.objects.select_for_update().get(track=track, step=step)
+        add(f"{TALLY}{step.value}:{row.state}", count=-1)
+        add(f"{TALLY}{step.value}:{state.value}")
         row.state, row.note = state, note[:500]
         row.closed_at, row.closed_by = (None, None) if state == StepState.OPEN else (now, acting_user)
         row.save(update_fields=["state", "note", "closed_at", "closed_by"])
@@ -94,6 +102,16 @@ def write_letter(acting_user: Any, track: LiaisonTrack, *, ip: str | None, now: 
                detail={"kind": kind.value})
     close_step(acting_user, track, Step.PCP_LETTER, StepState.DONE, note=f"letter {letter.pk}", ip=ip, now=now)
     return letter
+
+
+def rebuild_tally() -> None:
+    """Recompute the bone-health tallies from the steps (after bulk loads, or to check)."""
+    rows: dict[str, tuple[int, float, float]] = {}
+    for r in LiaisonStep.objects.values("step", "state").annotate(n=Count("id")):
+        total = rows.get(f"{TALLY}{r['step']}:total", (0, 0.0, 0.0))[0]
+        rows[f"{TALLY}{r['step']}:total"] = (total + r["n"], 0.0, 0.0)
+        rows[f"{TALLY}{r['step']}:{r['state']}"] = (r["n"], 0.0, 0.0)
+    replace(TALLY, rows)
 
 
 def remind_open_steps(now: datetime) -> int:

@@ -17,6 +17,7 @@ from django.db import transaction
 from kyphoplan.callbacks.models import CallAttempt, CallbackRequest, Outcome, Status
 from kyphoplan.cases.models import Case
 from kyphoplan.cases.workflow import CaseStatus
+from kyphoplan.followup import tally as followup_tally
 from kyphoplan.followup.answers import mcid
 from kyphoplan.followup.models import (
     CheckIn,
@@ -28,6 +29,7 @@ from kyphoplan.followup.models import (
 )
 from kyphoplan.followup.timepoints import TimePoint, closes_at, due_dates
 from kyphoplan.liaison.models import LiaisonStep, LiaisonTrack, Step, StepState
+from kyphoplan.liaison.services import rebuild_tally as rebuild_liaison_tally
 from kyphoplan.outcomes.benchmarks import EVOLVE_NRS_IMPROVEMENT
 from kyphoplan.web.practice import get_practice
 
@@ -70,7 +72,7 @@ def seed_outcomes(now: datetime, *, cases: int = DEMO_CASES, seed: int = 13, sta
                     status=CaseStatus.FOLLOW_UP if procedure < now else CaseStatus.SCHEDULED, sms_reminders=True)
         case_rows.append(case)
         fu = FollowUp(case=case, procedure_at=procedure, levels=len(case.levels_to_treat), zone=zone.key,
-                      started_at=asked, updated_at=asked)
+                      started_at=asked, updated_at=asked, callback_wait_days=(procedure - asked).total_seconds() / 86400)
         followups.append(fu)
         baseline = rng.randint(6, 10)
         base_bed = 0
@@ -117,6 +119,8 @@ def seed_outcomes(now: datetime, *, cases: int = DEMO_CASES, seed: int = 13, sta
                             (FollowUp, followups), (CheckIn, checkins), (LiaisonTrack, tracks),
                             (LiaisonStep, steps), (Complication, complications), (StaffAlert, alerts)):
             _bulk(model, rows)
+        followup_tally.rebuild()
+        rebuild_liaison_tally()
     return cases
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "kyphoplan.smart",
     "kyphoplan.candidacy",  # docs/candidacy.md
     # After the procedure (docs/followup.md).
+    "kyphoplan.tallies",
     "kyphoplan.messaging",
     "kyphoplan.liaison",
     "kyphoplan.followup",
