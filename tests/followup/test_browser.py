@@ -162,7 +162,8 @@ def test_it_follows_maria_from_her_signed_plan_to_her_12_month_check_in(
         nurse.wait_for_load_state()
     nurse.get_by_label("Fracture grade (Genant, from the radiologist)").select_option("2")
     nurse.get_by_role("button", name="Save details").click()
-    nurse.get_by_role("button", name="Write the letter to the primary-care physician").click()
+    # WeasyPrint's first use loads its fonts: slow on a busy 2-core machine, hence the long wait.
+    nurse.get_by_role("button", name="Write the letter to the primary-care physician").click(timeout=120_000)
     with nurse.expect_download() as download:
         nurse.get_by_role("link", name=re.compile("Patient declined osteoporosis treatment")).click()
     pdf = Path(download.value.path()).read_bytes()
