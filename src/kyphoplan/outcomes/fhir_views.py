@@ -87,11 +87,14 @@ def _guard(request: HttpRequest, body: Callable[[Caller], HttpResponse]) -> Http
         return outcome(403, "forbidden", "the token's owner may not do this")
 
 
-def _merged(request: HttpRequest, kind: str, ours: list[dict[str, Any]]) -> HttpResponse:
-    """The FHIR app's own QuestionnaireResponses (intake) with the follow-up ones appended."""
+def _merged(request: HttpRequest, kind: str, case_id: uuid.UUID) -> HttpResponse:
+    """The FHIR app's own QuestionnaireResponses (intake) with the follow-up ones appended. Its
+    handler checks the token's role and writes the one audit row for this read of the case."""
     theirs = fhir_views.type_endpoint(request, kind)
-    if theirs.status_code != 200:
+    case = Case.objects.filter(pk=case_id).first()
+    if theirs.status_code != 200 or case is None:
         return theirs
+    ours = KINDS[kind](case)
     data = json.loads(theirs.content)
     extra = bundle(kind, ours, len(ours), request)
     data["entry"] = [*(data.get("entry") or []), *extra["entry"]]
@@ -114,12 +117,13 @@ def search(request: HttpRequest, kind: str) -> HttpResponse:
         if not raw:
             return outcome(400, "required", "search by patient=<case id>")
         try:
-            case = access_case(caller.user, uuid.UUID(raw), ip=client_ip(request), what=f"fhir {kind}")
+            case_id = uuid.UUID(raw)
+            if kind == "QuestionnaireResponse":
+                return _merged(request, kind, case_id)
+            case = access_case(caller.user, case_id, ip=client_ip(request), what=f"fhir {kind}")
         except (ValueError, ObjectDoesNotExist):
             return respond(bundle(kind, [], 0, request))
         found = KINDS[kind](case)
-        if kind == "QuestionnaireResponse":
-            return _merged(request, kind, found)
         return respond(bundle(kind, found, len(found), request))
 
     return _guard(request, body)
