@@ -7,17 +7,17 @@ from typing import Any
 
 import pytest
 
-from tests.pathway.fixtures import NOW, START
+from tests.pathway.fixtures import NOW, START, sign_all
 
 SECRET = "test-auth-token-0123456789"
 
 
 @pytest.fixture
 def booked(maria_submitted: Any, sam: Any, nora: Any, rooms: Any) -> Any:
-    from kyphoplan.booking.services import book
-    from kyphoplan.plans.services import latest, sign
+    from kyphoplan.pathway.services import book
+    from kyphoplan.plans.services import latest
 
-    sign(nora, latest(maria_submitted), ip=None, now=NOW)
+    sign_all(nora, latest(maria_submitted), NOW)
     book(sam, maria_submitted, room=rooms["room1"], start=START, ip=None, now=NOW)
     maria_submitted.refresh_from_db()
     return maria_submitted

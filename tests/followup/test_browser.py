@@ -20,16 +20,16 @@ import pytest
 from django.conf import settings as django_settings
 from django.utils import timezone
 
-from kyphoplan.booking.services import book
 from kyphoplan.followup.dispatch import dispatch_due_checkins
 from kyphoplan.followup.models import CheckIn, CheckInStatus
 from kyphoplan.followup.timepoints import AFTER, TimePoint
 from kyphoplan.messaging.signature import expected_signature
 from kyphoplan.outbox.models import OutboxMessage
-from kyphoplan.plans.services import latest, sign
+from kyphoplan.pathway.services import book
+from kyphoplan.plans.services import latest
 from kyphoplan.reminders.models import Reminder, ReminderChannel
 from tests.followup.conftest import SECRET
-from tests.pathway.fixtures import NOW, START
+from tests.pathway.fixtures import NOW, START, sign_all
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,7 +90,7 @@ def test_it_follows_maria_from_her_signed_plan_to_her_12_month_check_in(
 
     # The signed plan, the booking: the follow-up schedule and the bone-health track exist.
     clock.move_to(NOW)
-    sign(nora, latest(maria), ip=None, now=NOW)
+    sign_all(nora, latest(maria), NOW)
     book(sam, maria, room=rooms["room1"], start=START, ip=None, now=NOW)
     assert CheckIn.objects.filter(case=maria).count() == 6
 

@@ -83,13 +83,13 @@ def test_it_serves_follow_up_answers_over_fhir_without_unverified_codes(booked: 
 
 
 def test_it_keeps_the_tallies_equal_to_a_rebuild_from_the_tables(booked: Any, nora: Any, sam: Any, rooms: Any) -> None:
-    from kyphoplan.booking.services import book
     from kyphoplan.followup.dispatch import dispatch_due_checkins
     from kyphoplan.followup.models import ComplicationKind
     from kyphoplan.followup.services import record_complication
     from kyphoplan.followup.tally import rebuild
     from kyphoplan.liaison.models import Step, StepState
     from kyphoplan.liaison.services import close_step, rebuild_tally
+    from kyphoplan.pathway.services import book
     from kyphoplan.tallies.counters import read_all
     from tests.pathway.fixtures import NOW
 

@@ -37,7 +37,7 @@ def test_it_asks_for_the_baseline_at_once_when_the_procedure_is_close() -> None:
 def test_it_makes_the_schedule_when_the_procedure_is_booked_and_moves_it_with_the_date(
     booked: Any, sam: Any, rooms: Any,
 ) -> None:
-    from kyphoplan.booking.services import book
+    from kyphoplan.pathway.services import book
 
     rows = {c.timepoint: c for c in CheckIn.objects.filter(case=booked)}
     assert set(rows) == set(TimePoint.values)
