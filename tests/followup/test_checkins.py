@@ -100,3 +100,15 @@ def test_it_marks_unanswered_check_ins_missed_after_their_window(booked: Any) ->
     dispatch_due_checkins(row.closes_at + timedelta(minutes=1))
     row.refresh_from_db()
     assert row.status == CheckInStatus.MISSED
+
+
+def test_it_asks_nothing_once_the_procedure_is_cancelled(booked: Any, sam: Any) -> None:
+    from kyphoplan.booking.services import active_booking
+    from kyphoplan.pathway.services import cancel_booking
+
+    booking = active_booking(booked)
+    assert booking is not None
+    cancel_booking(sam, booking, ip=None, now=booking.start - timedelta(days=10))
+    row = _row(booked, TimePoint.BASELINE)
+    assert dispatch_due_checkins(row.due_at).get("cancelled") == 1
+    assert not Reminder.objects.filter(case=booked, kind="checkin-link").exists()

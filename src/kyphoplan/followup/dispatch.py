@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
+from kyphoplan.booking.models import BookingStatus
+from kyphoplan.cases.workflow import CaseStatus
 from kyphoplan.followup import tally
 from kyphoplan.followup.links import checkin_url
 from kyphoplan.followup.models import CheckIn, CheckInStatus
@@ -31,6 +33,10 @@ def expire(now: datetime) -> int:
 
 def _queue(checkin: CheckIn, now: datetime) -> CheckInStatus:
     case = checkin.case
+    if case.status == CaseStatus.CANCELLED or not case.bookings.filter(status=BookingStatus.ACTIVE).exists():
+        # The procedure was cancelled (the pathway does not call us then): ask nothing.
+        CheckIn.objects.filter(pk=checkin.pk).update(status=CheckInStatus.CANCELLED)
+        return CheckInStatus.CANCELLED
     url = checkin_url(checkin.pk, case.language)
     send_at = None
     if may_text(case.phone_e164, Purpose.FOLLOW_UP, case_opted_in=case.sms_reminders):
