@@ -47,8 +47,9 @@ def _answers(rng: random.Random, baseline: int, point: TimePoint) -> tuple[int, 
 
 
 def seed_outcomes(now: datetime, *, cases: int = DEMO_CASES, seed: int = 13, staff: Any = None,
-                  prefix: str = "KD") -> int:
-    """Add `cases` treated demo patients. Returns how many were added."""
+                  prefix: str = "KD", rebuild: bool = True) -> int:
+    """Add `cases` treated demo patients. Returns how many were added. `rebuild=False` leaves
+    the tallies stale (for a caller that loads in chunks and rebuilds once)."""
     rng = random.Random(seed)
     zone: ZoneInfo = get_practice().hours.zone
     sla = timedelta(hours=get_practice().callback_sla_hours)
@@ -119,8 +120,9 @@ def seed_outcomes(now: datetime, *, cases: int = DEMO_CASES, seed: int = 13, sta
                             (FollowUp, followups), (CheckIn, checkins), (LiaisonTrack, tracks),
                             (LiaisonStep, steps), (Complication, complications), (StaffAlert, alerts)):
             _bulk(model, rows)
-        followup_tally.rebuild()
-        rebuild_liaison_tally()
+        if rebuild:
+            followup_tally.rebuild()
+            rebuild_liaison_tally()
     return cases
 
 
