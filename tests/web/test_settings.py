@@ -104,12 +104,15 @@ def test_it_sets_up_the_demo_once_with_wal_sqlite(tmp_path: Path) -> None:
         assert name in first.stdout
     assert "otpauth://totp/" in first.stdout
     assert "Added 4 demo call-back requests" in first.stdout
+    assert "Added 120 treated demo patients with follow-up answers" in first.stdout
     second = run(["-c", code], env, tmp_path)
     assert second.returncode == 0
     assert "password:" not in second.stdout  # printed once, on creation only
     db = sqlite3.connect(tmp_path / "kyphoplan.sqlite3")
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert db.execute("SELECT count(*) FROM callbacks_callbackrequest").fetchone()[0] == 4
+    # The 4 open requests of the queue, and the (scheduled) ones the 120 follow-up patients came from.
+    assert db.execute("SELECT count(*) FROM callbacks_callbackrequest").fetchone()[0] == 4 + 120
+    assert db.execute("SELECT count(*) FROM followup_followup").fetchone()[0] == 120
     db.close()
 
 

@@ -28,6 +28,7 @@ from kyphoplan.cases import services as case_services
 from kyphoplan.cases.models import Case, Channel, LinkPurpose, PatientLink
 from kyphoplan.cases.services import CaseDetails
 from kyphoplan.cases.workflow import CaseStatus
+from kyphoplan.followup.schedule_service import sync_followup
 from kyphoplan.intake import services as intake_services
 from kyphoplan.intake.models import Intake, IntakeStatus
 from kyphoplan.plans import services as plan_services
@@ -167,6 +168,8 @@ def book(acting_user: Any, case: Case, *, room: Resource, start: datetime, overn
         booking = booking_services.book(acting_user, case, room=room, start=start, overnight=overnight, ip=ip, now=now)
         outcome = _follow(case, actor=acting_user, ip=ip, now=now, reason=Reason.BOOKING,
                           why="new plan version to sign")
+        # FOLLOW-UP HOOK (issue 13): the check-ins and the bone-health track follow the date.
+        sync_followup(case, procedure_at=booking.start, levels=booking.levels, now=now)
     return booking, outcome
 
 

@@ -111,6 +111,10 @@ def main(argv: list[str]) -> int:
     added = create_demo_requests(timezone.now())
     if added:
         print(f"Added {added} demo call-back requests.")
+    from kyphoplan.outcomes.demo import seed_followup_demo
+
+    if treated := seed_followup_demo(timezone.now()):  # docs/followup.md
+        print(f"Added {treated} treated demo patients with follow-up answers (dashboard: /staff/outcomes/).")
     if args.no_serve:
         return 0
 

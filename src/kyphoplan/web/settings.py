@@ -54,6 +54,12 @@ INSTALLED_APPS = [
     "kyphoplan.smart",
     "kyphoplan.candidacy",  # docs/candidacy.md
     "kyphoplan.devinbox",
+    # After the procedure (docs/followup.md).
+    "kyphoplan.tallies",
+    "kyphoplan.messaging",
+    "kyphoplan.liaison",
+    "kyphoplan.followup",
+    "kyphoplan.outcomes",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,11 @@ urlpatterns = [
     path("staff/policy/", include("kyphoplan.policy.urls")),  # docs/pathway.md
     path("staff/cases/", include("kyphoplan.cases.urls_pathway")),  # docs/pathway.md
     path("api/v1/", include("kyphoplan.api.urls")),
+    path("staff/followup/", include("kyphoplan.followup.urls_staff")),  # docs/followup.md
+    path("staff/liaison/", include("kyphoplan.liaison.urls")),
+    path("staff/outcomes/", include("kyphoplan.outcomes.urls")),
+    path("sms/", include("kyphoplan.messaging.urls")),
+    path("fhir/", include("kyphoplan.outcomes.fhir_urls")),  # follow-up resources first, then the FHIR app
     path("fhir/", include("kyphoplan.fhir.urls")),
     path("smart/", include("kyphoplan.smart.urls")),  # SMART App Launch (docs/integration.md)
     path("", include("kyphoplan.cdshooks.urls")),  # /cds-services…
@@ -26,3 +31,5 @@ urlpatterns += i18n_patterns(
 )
 # The patient pathway: links by email or text open /<language>/p/… (docs/pathway.md).
 urlpatterns += i18n_patterns(path("p/", include("kyphoplan.patient.urls")))
+# Follow-up check-ins: /<language>/f/<signed token>/ (docs/followup.md).
+urlpatterns += i18n_patterns(path("f/", include("kyphoplan.followup.urls_patient")))

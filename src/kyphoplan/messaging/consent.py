@@ -1,0 +1,55 @@
+"""Consent per number and purpose: read the newest row, revoke at once, never re-grant by itself."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from kyphoplan.audit.log import record
+from kyphoplan.audit.models import Action
+from kyphoplan.cases import roles
+from kyphoplan.messaging.models import ConsentSource, ConsentState, InboundMessage, Purpose, SmsConsent
+from kyphoplan.reminders.models import LIVE, Reminder, ReminderChannel, ReminderStatus
+
+
+def current_state(phone: str, purpose: Purpose) -> ConsentState | None:
+    row = SmsConsent.objects.filter(phone_e164=phone, purpose=purpose).order_by("-at", "-id").first()
+    return ConsentState(row.state) if row else None
+
+
+def may_text(phone: str, purpose: Purpose, *, case_opted_in: bool) -> bool:
+    """An opt-out on the number wins over every case on it; otherwise the case's own consent
+    (given on the form or at intake) or a recorded grant."""
+    if not phone:
+        return False
+    state = current_state(phone, purpose)
+    if state == ConsentState.REVOKED:
+        return False
+    return state == ConsentState.GRANTED or case_opted_in
+
+
+def revoke_number(phone: str, *, inbound: InboundMessage | None, now: datetime) -> int:
+    """STOP: every purpose on this number, at once; queued texts to it are cancelled.
+    Returns how many queued texts were stopped."""
+    with transaction.atomic():
+        for purpose in Purpose:
+            SmsConsent.objects.create(phone_e164=phone, purpose=purpose, state=ConsentState.REVOKED,
+                                      source=ConsentSource.KEYWORD, at=now, inbound=inbound)
+        stopped = Reminder.objects.filter(to=phone, channel=ReminderChannel.SMS, status__in=LIVE).update(
+            status=ReminderStatus.CANCELLED, last_error="opted out by text (STOP)", claim_token="")
+        record(None, Action.UPDATE, ip=None, object_type="sms_consent", object_id=inbound.pk if inbound else "",
+               at=now, username="patient-sms", detail={"revoked": [p.value for p in Purpose], "stopped": stopped})
+    return stopped
+
+
+def grant(acting_user: Any, phone: str, purpose: Purpose, *, ip: str | None, now: datetime) -> SmsConsent:
+    """Staff record that the patient asked to get texts again (never automatic, REFERENCE §13b)."""
+    roles.require(acting_user, roles.WORK_CASES, ip=ip, what="sms consent")
+    with transaction.atomic():
+        row = SmsConsent.objects.create(phone_e164=phone, purpose=purpose, state=ConsentState.GRANTED,
+                                        source=ConsentSource.STAFF, at=now, recorded_by=acting_user)
+        record(acting_user, Action.CREATE, ip=ip, object_type="sms_consent", object_id=row.pk, at=now,
+               detail={"purpose": purpose.value})
+    return row

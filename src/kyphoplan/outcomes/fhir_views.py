@@ -1,0 +1,165 @@
+"""FHIR R4 routes for follow-up and fracture liaison, mounted before the generic /fhir/ routes
+(web/urls.py) so the FHIR app's own module stays untouched:
+
+    GET Questionnaire/<instrument id>          (other ids fall through to the FHIR app)
+    GET QuestionnaireResponse?patient=<case>   GET QuestionnaireResponse/followup-<n>-<instrument>
+    GET Observation?patient=<case>             GET Observation/followup-<n>-<instrument>.<score>
+    GET Communication?patient=<case>           GET Communication/liaison-letter-<n>
+    GET DocumentReference?patient=<case>       GET DocumentReference/liaison-letter-<n>
+
+Same token and scope (fhir:read) as the rest of /fhir/; every read audited through access_case.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
+
+from kyphoplan.api.models import Scope
+from kyphoplan.api.tokens import Caller, from_header
+from kyphoplan.cases.access import access_case
+from kyphoplan.cases.models import Case
+from kyphoplan.fhir import views as fhir_views
+from kyphoplan.fhir.http import bundle, outcome, respond
+from kyphoplan.followup import fhir as followup_fhir
+from kyphoplan.followup.instruments import registry
+from kyphoplan.followup.models import CheckIn, CheckInStatus
+from kyphoplan.liaison import fhir as liaison_fhir
+from kyphoplan.liaison.models import Letter
+from kyphoplan.web.net import client_ip
+
+Resources = Callable[[Case], list[dict[str, Any]]]
+
+
+def _caller(request: HttpRequest) -> Caller | HttpResponse:
+    caller = from_header(request.headers.get("Authorization", ""), now=timezone.now())
+    if caller is None:
+        response = outcome(401, "login", "a valid integration token is required")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="kyphoplan"'
+        return response
+    if not caller.has(Scope.FHIR_READ):
+        return outcome(403, "forbidden", f"the token lacks the {Scope.FHIR_READ.value} scope")
+    return caller
+
+
+def _checkin_resources(case: Case, build: Callable[[CheckIn], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    return [r for c in case.checkins.filter(status=CheckInStatus.ANSWERED).order_by("answered_at") for r in build(c)]
+
+
+def _letters(case: Case, build: Callable[[Letter], dict[str, Any]]) -> list[dict[str, Any]]:
+    return [build(letter) for letter in Letter.objects.filter(track__case=case).select_related("track__case")]
+
+
+KINDS: dict[str, Resources] = {
+    "QuestionnaireResponse": lambda case: _checkin_resources(case, followup_fhir.questionnaire_responses),
+    "Observation": lambda case: _checkin_resources(case, followup_fhir.observations),
+    "Communication": lambda case: _letters(case, liaison_fhir.communication),
+    "DocumentReference": lambda case: _letters(case, liaison_fhir.document_reference),
+}
+FOLLOWUP_ID = re.compile(r"^followup-(\d+)-")
+LETTER_ID = re.compile(r"^liaison-letter-(\d+)$")
+
+
+def _case_of(kind: str, rid: str) -> object | None:
+    if kind in ("QuestionnaireResponse", "Observation") and (m := FOLLOWUP_ID.match(rid)):
+        return CheckIn.objects.filter(pk=int(m.group(1))).values_list("case_id", flat=True).first()
+    if kind in ("Communication", "DocumentReference") and (m := LETTER_ID.match(rid)):
+        return Letter.objects.filter(pk=int(m.group(1))).values_list("track__case_id", flat=True).first()
+    return None
+
+
+def _guard(request: HttpRequest, body: Callable[[Caller], HttpResponse]) -> HttpResponse:
+    caller = _caller(request)
+    if isinstance(caller, HttpResponse):
+        return caller
+    try:
+        return body(caller)
+    except PermissionDenied:
+        return outcome(403, "forbidden", "the token's owner may not do this")
+
+
+def _merged(request: HttpRequest, kind: str, case_id: uuid.UUID) -> HttpResponse:
+    """The FHIR app's own resources of this kind with the follow-up ones appended. Its handler
+    checks the token's role and the search parameters and writes the one audit row for this
+    read of the case."""
+    theirs = fhir_views.type_endpoint(request, kind)
+    case = Case.objects.filter(pk=case_id).first()
+    if theirs.status_code != 200 or case is None:
+        return theirs
+    ours = KINDS[kind](case)
+    data = json.loads(theirs.content)
+    extra = bundle(kind, ours, len(ours), request)
+    data["entry"] = [*(data.get("entry") or []), *(extra.get("entry") or [])]
+    if not data["entry"]:
+        del data["entry"]
+    data["total"] = int(data.get("total", 0)) + len(ours)
+    return respond(data)
+
+
+@csrf_exempt
+def search(request: HttpRequest, kind: str) -> HttpResponse:
+    if request.method != "GET":
+        if kind == "QuestionnaireResponse":
+            return fhir_views.type_endpoint(request, kind)  # creating one is the FHIR app's business
+        return outcome(405, "not-supported", f"{kind}: only GET here")
+
+    def body(caller: Caller) -> HttpResponse:
+        raw = request.GET.get("patient", "").removeprefix("Patient/")
+        if kind in fhir_views.SEARCH:
+            try:
+                # The FHIR app serves this kind too (intake answers, candidacy Observations and
+                # the prior-authorization DocumentReference): it checks the parameters and the
+                # role; its resources come first, then ours.
+                return _merged(request, kind, uuid.UUID(raw))
+            except ValueError:
+                return fhir_views.type_endpoint(request, kind)
+        unknown = set(request.GET) - {"patient"}
+        if unknown:
+            return outcome(400, "not-supported", f"unsupported search parameters: {', '.join(sorted(unknown))}")
+        if not raw:
+            return outcome(400, "required", "search by patient=<case id>")
+        try:
+            case = access_case(caller.user, uuid.UUID(raw), ip=client_ip(request), what=f"fhir {kind}")
+        except (ValueError, ObjectDoesNotExist):
+            return respond(bundle(kind, [], 0, request))
+        found = KINDS[kind](case)
+        return respond(bundle(kind, found, len(found), request))
+
+    return _guard(request, body)
+
+
+@require_GET
+def read(request: HttpRequest, kind: str, rid: str) -> HttpResponse:
+    case_id = _case_of(kind, rid)
+    if case_id is None:
+        return fhir_views.read(request, kind, rid)  # not ours: the FHIR app answers (or 404s)
+
+    def body(caller: Caller) -> HttpResponse:
+        case = access_case(caller.user, case_id, ip=client_ip(request), what=f"fhir {kind}")
+        for resource in KINDS[kind](case):
+            if resource["id"] == rid:
+                return respond(resource)
+        return outcome(404, "not-found", f"{kind}/{rid} is not known")
+
+    return _guard(request, body)
+
+
+@require_GET
+def questionnaire(request: HttpRequest, rid: str) -> HttpResponse:
+    inst = registry().get(rid)
+    if inst is None:
+        return fhir_views.read(request, "Questionnaire", rid)
+
+    def body(caller: Caller) -> HttpResponse:
+        return respond(followup_fhir.questionnaire(inst))
+
+    return _guard(request, body)

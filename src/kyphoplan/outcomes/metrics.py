@@ -1,0 +1,94 @@
+"""The practice dashboard's figures, read from running tallies (kyphoplan.tallies): a few
+dozen rows whatever the number of patients. Only the call-back service level is a query,
+over the last 90 days of requests (indexed on due_by), since the call-back queue owns
+those rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Exists, OuterRef
+
+from kyphoplan.callbacks.models import CallAttempt, CallbackRequest
+from kyphoplan.followup.models import ComplicationKind
+from kyphoplan.followup.tally import PREFIX
+from kyphoplan.followup.timepoints import AFTER, TimePoint
+from kyphoplan.liaison.models import Step, StepState
+from kyphoplan.liaison.services import TALLY as BONE
+from kyphoplan.outcomes.stats import MeanCI, mean_ci
+from kyphoplan.tallies.counters import read_all
+from kyphoplan.tallies.models import Tally
+
+SLA_WINDOW = timedelta(days=90)
+
+
+@dataclass(frozen=True)
+class PointOutcome:
+    point: TimePoint
+    pain: MeanCI
+    mcid_n: int
+    bed: MeanCI
+
+
+@dataclass(frozen=True)
+class Response:
+    point: TimePoint
+    asked: int
+    answered: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.answered / self.asked if self.asked else None
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    baseline_pain: MeanCI
+    outcomes: list[PointOutcome]
+    responses: list[Response]
+    levels: int
+    complications: list[tuple[ComplicationKind, int]]
+    callback_to_procedure_days: float | None
+    callback_cases: int
+    sla_due: int
+    sla_met: int
+    bone_health: list[tuple[Step, int, int, int]]  # step, done, declined, tracks
+
+    def per_100_levels(self, count: int) -> float | None:
+        return count * 100 / self.levels if self.levels else None
+
+    @property
+    def sla_rate(self) -> float | None:
+        return self.sla_met / self.sla_due if self.sla_due else None
+
+
+def compute(now: datetime) -> Dashboard:
+    tallies = read_all()
+    empty = Tally()
+
+    def get(key: str) -> Tally:
+        return tallies.get(key, empty)
+
+    def ci(key: str) -> MeanCI:
+        t = get(key)
+        return mean_ci(t.n, t.total, t.squares)
+
+    wait = get(f"{PREFIX}wait")
+    recent = CallbackRequest.objects.filter(due_by__lte=now, due_by__gt=now - SLA_WINDOW)
+    met = recent.filter(Exists(CallAttempt.objects.filter(request=OuterRef("pk"), at__lte=OuterRef("due_by"))))
+    return Dashboard(
+        baseline_pain=ci(f"{PREFIX}baseline"),
+        outcomes=[PointOutcome(p, ci(f"{PREFIX}pain:{p.value}"), get(f"{PREFIX}mcid:{p.value}").n,
+                               ci(f"{PREFIX}bed:{p.value}")) for p in AFTER],
+        responses=[Response(p, get(f"{PREFIX}asked:{p.value}").n, get(f"{PREFIX}answered:{p.value}").n)
+                   for p in TimePoint],
+        levels=int(get(f"{PREFIX}levels").total),
+        complications=[(k, get(f"{PREFIX}complication:{k.value}").n) for k in ComplicationKind],
+        callback_to_procedure_days=wait.total / wait.n if wait.n else None, callback_cases=wait.n,
+        sla_due=recent.count(), sla_met=met.count(),
+        bone_health=[(s, get(f"{BONE}{s.value}:{StepState.DONE.value}").n,
+                      get(f"{BONE}{s.value}:{StepState.DECLINED.value}").n, get(f"{BONE}{s.value}:total").n)
+                     for s in Step],
+    )

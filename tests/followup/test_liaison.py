@@ -1,0 +1,81 @@
+"""The bone-health track: steps, staff reminders until closed, the letter (PDF and FHIR)."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from kyphoplan.liaison.fhir import communication, document_reference
+from kyphoplan.liaison.models import LetterKind, Step, StepState
+from kyphoplan.liaison.services import close_step, remind_open_steps, write_letter
+from kyphoplan.outbox.models import OutboxMessage
+from tests.pathway.fixtures import START
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(pdf: bytes) -> str:
+    done = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True)
+    return " ".join(done.stdout.decode().split())
+
+
+def test_it_reminds_staff_until_every_step_is_closed(booked: Any, nora: Any) -> None:
+    track = booked.liaison
+    assert remind_open_steps(START) == 0  # not before a week after the procedure
+    first = START + timedelta(days=7)
+    assert remind_open_steps(first) == 1
+    mail = OutboxMessage.objects.get(kind="liaison-reminder")
+    assert "Bone density scan (DXA) referral made" in mail.body and booked.reference in mail.subject
+    assert remind_open_steps(first + timedelta(days=1)) == 0  # every 14 days, not every run
+    for step in Step:
+        close_step(nora, track, step, StepState.DONE, ip=None, now=first + timedelta(days=2))
+    track.refresh_from_db()
+    assert track.next_reminder_at is None
+    assert remind_open_steps(first + timedelta(days=60)) == 0
+
+
+def test_it_writes_the_letter_with_what_the_reference_lists(booked: Any, nora: Any) -> None:
+    letter = write_letter(nora, booked.liaison, ip=None, now=START + timedelta(days=10))
+    assert letter.kind == LetterKind.REQUEST
+    text = pdf_text(bytes(letter.pdf))
+    for part in ("DXA", "Serum calcium", "CBC", "eGFR", "Alkaline phosphatase", "TSH", "25-OH vitamin D",
+                 "protein electrophoresis", "vitamin D supplementation", "falls", "alendronate or risedronate",
+                 "zoledronic acid or denosumab", booked.patient_name, "T12, L1"):
+        assert part in text, part
+    assert booked.liaison.steps.get(step=Step.PCP_LETTER).state == StepState.DONE
+
+
+def test_it_writes_a_letter_when_the_patient_declines_treatment(booked: Any, nora: Any) -> None:
+    now = START + timedelta(days=20)
+    close_step(nora, booked.liaison, Step.TREATMENT_STARTED, StepState.DECLINED, ip=None, now=now)
+    letter = write_letter(nora, booked.liaison, ip=None, now=now)
+    text = pdf_text(bytes(letter.pdf))
+    assert letter.kind == LetterKind.DECLINED
+    assert "declined" in text and "fewer than a quarter" in text and "DXA" in text
+
+
+def test_it_serves_the_letter_as_fhir_documentreference_and_communication(booked: Any, nora: Any) -> None:
+    from kyphoplan.fhir.validate import emit
+
+    letter = write_letter(nora, booked.liaison, ip=None, now=START + timedelta(days=10))
+    doc = emit(document_reference(letter))
+    assert doc["content"][0]["attachment"]["contentType"] == "application/pdf"
+    com = emit(communication(letter))
+    assert com["payload"][1]["contentReference"]["reference"] == f"DocumentReference/{doc['id']}"
+    assert com["subject"]["reference"] == f"Patient/{booked.pk}"
+
+
+def test_it_refuses_a_scheduler_closing_clinical_steps_without_a_role(booked: Any, make_staff: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from kyphoplan.staff.roles import Role
+
+    rita = make_staff("rita2", Role.RADIOLOGIST)
+    close_step(rita, booked.liaison, Step.DXA_REFERRAL, StepState.DONE, ip=None, now=START)
+    nobody = make_staff("temp", Role.SCHEDULER)
+    nobody.groups.clear()
+    with pytest.raises(PermissionDenied):
+        close_step(nobody, booked.liaison, Step.DXA_REFERRAL, StepState.DONE, ip=None, now=START)
