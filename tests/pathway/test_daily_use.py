@@ -96,7 +96,7 @@ def browse(chromium: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
                 user=user, name="phone", confirmed=True)
             session = SessionStore()
             session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            session[BACKEND_SESSION_KEY] = "kyphoplan.staff.roles.StaffBackend"
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
             session[DEVICE_ID_SESSION_KEY] = device.persistent_id
             session.save()
