@@ -96,11 +96,17 @@ class PlanContext:
     def display_name(self, med: RecognizedMedication, drug: str) -> LocalText:
         """How the patient will recognise the drug: the generic name in their
         language (Spanish names from data, else the English one), and the brand if given."""
-        spanish = spanish_drug_names()
-        en, es = drug, "/".join(spanish.get(part, part) for part in drug.split("/"))
+        en, es = drug, spanish_drug_name(drug)
         if med.brand and med.brand.lower() not in drug.lower():
             return LocalText(en=f"{en} ({med.brand})", es=f"{es} ({med.brand})")
         return LocalText(en=en, es=es)
+
+
+def spanish_drug_name(drug: str) -> str:
+    """The generic name a Spanish reader knows ("warfarina"), part by part for "a/b"
+    combinations; a name missing from the table stays as it is."""
+    spanish = spanish_drug_names()
+    return "/".join(spanish.get(part, part) for part in drug.split("/"))
 
 
 @cache

@@ -18,7 +18,7 @@ from kyphoplan.cases import roles
 from kyphoplan.cases.config import get_config as get_pathway_config
 from kyphoplan.cases.models import Case, Channel, LinkPurpose, PatientLink
 from kyphoplan.cases.workflow import CaseStatus
-from kyphoplan.clinical.context import spanish_drug_names
+from kyphoplan.clinical.context import spanish_drug_name
 from kyphoplan.plans.services import latest, latest_signed, lines_for
 from kyphoplan.reminders.config import get_config
 from kyphoplan.reminders.messages import render
@@ -35,10 +35,7 @@ def recipient(case: Case) -> Recipient:
 def drug_name(drug: str, language: str) -> str:
     """A drug as the patient reads it: the generic name in their language (Spanish names from
     the clinical core's table; a name missing there stays as it is)."""
-    if language != "es":
-        return drug
-    names = spanish_drug_names()
-    return "/".join(names.get(part, part) for part in drug.split("/"))
+    return spanish_drug_name(drug) if language == "es" else drug
 
 
 def _wording(case: Case, kind: str, *, drug: str, event_at: datetime, procedure_at: datetime,
