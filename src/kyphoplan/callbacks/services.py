@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
+from kyphoplan.callbacks import sla
 from kyphoplan.callbacks.hours import Practice, expected_call_by
 from kyphoplan.callbacks.models import CallAttempt, CallbackRequest, Outcome, Status
 from kyphoplan.callbacks.workflow import check_transition, status_after_attempt
@@ -89,6 +90,7 @@ def _create(
             consent_call=data.consent_call,
             consent_text=data.consent_text,
         )
+        sla.count_new(req)
         record(
             None,
             Action.CREATE,
@@ -165,6 +167,7 @@ def record_attempt(
         attempt = CallAttempt.objects.create(
             request=locked, at=now, by=acting_user, outcome=outcome, note=note
         )
+        sla.count_attempt(attempt, locked)
         locked.status = after
         locked.updated_at = now
         locked.save(update_fields=["status", "updated_at"])

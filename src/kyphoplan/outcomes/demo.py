@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from kyphoplan.callbacks import sla as callback_sla
 from kyphoplan.callbacks.models import CallAttempt, CallbackRequest, Outcome, Status
 from kyphoplan.cases.models import Case
 from kyphoplan.cases.workflow import CaseStatus
@@ -123,6 +124,7 @@ def seed_outcomes(now: datetime, *, cases: int = DEMO_CASES, seed: int = 13, sta
         if rebuild:
             followup_tally.rebuild()
             rebuild_liaison_tally()
+            callback_sla.rebuild()
     return cases
 
 

@@ -1,27 +1,22 @@
 """The practice dashboard's figures, read from running tallies (kyphoplan.tallies): a few
-dozen rows whatever the number of patients. Only the call-back service level is a query,
-over the last 90 days of requests (indexed on due_by), since the call-back queue owns
-those rows.
+dozen rows whatever the number of patients, plus the call-back service level, which the
+call-back app keeps as tallies per day (kyphoplan.callbacks.sla).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.db.models import Exists, OuterRef
-
-from kyphoplan.callbacks.models import CallAttempt, CallbackRequest
+from kyphoplan.callbacks.sla import service_level
 from kyphoplan.followup.models import ComplicationKind
 from kyphoplan.followup.tally import PREFIX
 from kyphoplan.followup.timepoints import AFTER, TimePoint
 from kyphoplan.liaison.models import Step, StepState
 from kyphoplan.liaison.services import TALLY as BONE
 from kyphoplan.outcomes.stats import MeanCI, mean_ci
-from kyphoplan.tallies.counters import read_all
+from kyphoplan.tallies.counters import read_prefixes
 from kyphoplan.tallies.models import Tally
-
-SLA_WINDOW = timedelta(days=90)
 
 
 @dataclass(frozen=True)
@@ -65,7 +60,7 @@ class Dashboard:
 
 
 def compute(now: datetime) -> Dashboard:
-    tallies = read_all()
+    tallies = read_prefixes(PREFIX, BONE)
     empty = Tally()
 
     def get(key: str) -> Tally:
@@ -76,8 +71,7 @@ def compute(now: datetime) -> Dashboard:
         return mean_ci(t.n, t.total, t.squares)
 
     wait = get(f"{PREFIX}wait")
-    recent = CallbackRequest.objects.filter(due_by__lte=now, due_by__gt=now - SLA_WINDOW)
-    met = recent.filter(Exists(CallAttempt.objects.filter(request=OuterRef("pk"), at__lte=OuterRef("due_by"))))
+    sla = service_level(now)
     return Dashboard(
         baseline_pain=ci(f"{PREFIX}baseline"),
         outcomes=[PointOutcome(p, ci(f"{PREFIX}pain:{p.value}"), get(f"{PREFIX}mcid:{p.value}").n,
@@ -87,7 +81,7 @@ def compute(now: datetime) -> Dashboard:
         levels=int(get(f"{PREFIX}levels").total),
         complications=[(k, get(f"{PREFIX}complication:{k.value}").n) for k in ComplicationKind],
         callback_to_procedure_days=wait.total / wait.n if wait.n else None, callback_cases=wait.n,
-        sla_due=recent.count(), sla_met=met.count(),
+        sla_due=sla.due, sla_met=sla.met,
         bone_health=[(s, get(f"{BONE}{s.value}:{StepState.DONE.value}").n,
                       get(f"{BONE}{s.value}:{StepState.DECLINED.value}").n, get(f"{BONE}{s.value}:total").n)
                      for s in Step],

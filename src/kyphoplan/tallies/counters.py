@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from kyphoplan.tallies.models import Tally
 
@@ -24,6 +24,19 @@ def add(key: str, value: float = 0.0, *, count: int = 1) -> None:
 
 def read_all() -> dict[str, Tally]:
     return {t.key: t for t in Tally.objects.all()}
+
+
+def read(keys: list[str]) -> dict[str, Tally]:
+    """The named tallies (by the unique index on key); a missing key is a tally of nothing."""
+    return {t.key: t for t in Tally.objects.filter(key__in=keys)}
+
+
+def read_prefixes(*prefixes: str) -> dict[str, Tally]:
+    """Every tally under one of `prefixes` (the key index serves `startswith` on PostgreSQL)."""
+    query = Q()
+    for prefix in prefixes:
+        query |= Q(key__startswith=prefix)
+    return {t.key: t for t in Tally.objects.filter(query)}
 
 
 def replace(prefix: str, rows: dict[str, tuple[int, float, float]]) -> None:
