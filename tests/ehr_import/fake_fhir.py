@@ -55,7 +55,8 @@ def serve_fhir() -> Iterator[FakeFhir]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     fake.base_url = f"http://127.0.0.1:{server.server_address[1]}/fhir"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll: shutdown() waits up to one poll interval (0.5 s by default) per test.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
         yield fake
