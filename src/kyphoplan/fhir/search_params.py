@@ -70,7 +70,8 @@ def parse_search(kind: str, query: Mapping[str, str]) -> Search:
 def _status_of(kind: str, resource: Mapping[str, Any]) -> str:
     value = resource.get(STATUS_PARAM[kind][1])
     if isinstance(value, Mapping):  # a CodeableConcept (clinicalStatus)
-        return str(next(iter(value.get("coding") or []), {}).get("code", ""))
+        codings: list[Mapping[str, Any]] = value.get("coding") or []
+        return str(codings[0].get("code", "")) if codings else ""
     return str(value or "")
 
 

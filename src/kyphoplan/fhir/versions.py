@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Count, Max
 
@@ -35,11 +36,12 @@ def stamp(kind: str, resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return resources
     rows = list(PlanVersion.objects.filter(pk__in=[int(r["id"]) for r in resources]).annotate(
         overlay_count=Count("overlays"), last_overlay_at=Max("overlays__at")))
-    signings: dict[Any, list[tuple[int, datetime]]] = {}
+    signings: dict[UUID, list[tuple[int, datetime]]] = {}
     for case_id, number, signed_at in PlanVersion.objects.filter(
             case_id__in={row.case_id for row in rows}, signed_at__isnull=False).values_list(
             "case_id", "number", "signed_at"):
-        signings.setdefault(case_id, []).append((number, signed_at))
+        if signed_at is not None:  # always, by the filter; the column's type allows None
+            signings.setdefault(case_id, []).append((number, signed_at))
     metas = {}
     for row in rows:
         later = [at for number, at in signings.get(row.case_id, []) if number > row.number]

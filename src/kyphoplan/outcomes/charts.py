@@ -43,9 +43,9 @@ def line_chart(chart_id: str, title: str, desc: str, labels: list[str], series: 
              f'<rect x="0" y="0" width="{W}" height="{H}" fill="#fff"/>']
     ticks = 5
     for k in range(ticks + 1):
-        v = y_min + (y_max - y_min) * k / ticks
-        parts.append(f'<line x1="{LEFT}" x2="{W - RIGHT}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#d0d0d0"/>'
-                     f'<text x="{LEFT - 6}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="12" fill="#1a1a1a">{_fmt(v)}</text>')
+        tick = y_min + (y_max - y_min) * k / ticks
+        parts.append(f'<line x1="{LEFT}" x2="{W - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#d0d0d0"/>'
+                     f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="12" fill="#1a1a1a">{_fmt(tick)}</text>')
     if y_min < 0 < y_max:
         parts.append(f'<line x1="{LEFT}" x2="{W - RIGHT}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="#6b6b6b"/>')
     for i, label in enumerate(labels):
