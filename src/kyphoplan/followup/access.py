@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
@@ -52,7 +53,7 @@ def access_worklist(user: Any, *, ip: str | None, now: datetime) -> Worklist:
     return out
 
 
-def access_case_followup(user: Any, case_id: object, *, ip: str | None) -> tuple[Case, list[CheckIn], list[Complication], list[StaffAlert]]:
+def access_case_followup(user: Any, case_id: UUID | str, *, ip: str | None) -> tuple[Case, list[CheckIn], list[Complication], list[StaffAlert]]:
     roles.require(user, roles.VIEW_CASES, ip=ip, what="case follow-up")
     case = Case.objects.get(pk=case_id)
     record(user, Action.VIEW, ip=ip, object_type="case", object_id=case.pk, detail={"page": "follow-up"})

@@ -105,7 +105,8 @@ def parse_instrument(data: dict[str, Any], *, where: str, bundled: bool) -> Inst
     unknown = set(data) - {"schema", "licence", "timepoints", "questionnaire", "translations", "scores", "red_flags"}
     _need(not unknown, where, f"unknown fields {sorted(unknown)}")
     q = data.get("questionnaire")
-    _need(isinstance(q, dict) and q.get("resourceType") == "Questionnaire", where, "questionnaire must be a FHIR Questionnaire")
+    if not isinstance(q, dict) or q.get("resourceType") != "Questionnaire":  # narrows q, where _need cannot
+        raise InstrumentError(f"{where}: questionnaire must be a FHIR Questionnaire")
     try:
         emit(q)
     except FhirInvalid as exc:

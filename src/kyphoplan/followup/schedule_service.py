@@ -31,7 +31,8 @@ def sync_followup(case: Case, *, procedure_at: datetime, levels: int, now: datet
         if not created:
             tally.booked(followup, count=-1)
             followup.procedure_at, followup.levels, followup.updated_at = procedure_at, levels, now
-        asked = CallbackRequest.objects.filter(pk=case.callback_id).values_list("created_at", flat=True).first()
+        asked = (CallbackRequest.objects.filter(pk=case.callback_id).values_list("created_at", flat=True).first()
+                 if case.callback_id is not None else None)  # not every case starts as a call-back request
         followup.callback_wait_days = (procedure_at - asked).total_seconds() / 86400 if asked else None
         followup.save(update_fields=["procedure_at", "levels", "updated_at", "callback_wait_days"])
         tally.booked(followup, count=1)

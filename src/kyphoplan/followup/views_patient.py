@@ -45,7 +45,9 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
     if row.status not in OPEN or now >= row.closes_at:
         return _closed(request)
     language = translation.get_language() or row.case.language
-    form = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"} if request.method == "POST" else {}
+    # get() is the last value of each field, as items() gives, but always a str.
+    form = ({k: request.POST.get(k, "") for k in request.POST if k != "csrfmiddlewaretoken"}
+            if request.method == "POST" else {})
     problems: dict[str, str] = {}
     if request.method == "POST":
         try:

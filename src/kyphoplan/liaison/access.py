@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
@@ -20,7 +21,7 @@ def access_open_tracks(user: Any, *, ip: str | None) -> list[LiaisonTrack]:
     return rows
 
 
-def access_track(user: Any, case_id: object, *, ip: str | None) -> LiaisonTrack:
+def access_track(user: Any, case_id: UUID | str, *, ip: str | None) -> LiaisonTrack:
     roles.require(user, roles.VIEW_CASES, ip=ip, what="bone-health track")
     track = LiaisonTrack.objects.select_related("case").get(case_id=case_id)
     record(user, Action.VIEW, ip=ip, object_type="liaison", object_id=track.pk)
