@@ -12,7 +12,7 @@ from uuid import UUID
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, P, PathEx, Query, Router, Schema
 
 from kyphoplan.api import access
 from kyphoplan.api.auth import caller_with
@@ -91,7 +91,7 @@ def list_bookings(request: HttpRequest, filters: Query[BookingFilter]) -> dict[s
 
 @router.get("/{booking_id}", response={200: BookingOut, 404: ErrorOut, **ERRORS},
             summary="Read one booking (scope bookings:read)")
-def get_booking(request: HttpRequest, booking_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
+def get_booking(request: HttpRequest, booking_id: PathEx[int, P(ge=1, le=MAX_ID)]) -> dict[str, Any]:
     caller = caller_with(request, Scope.BOOKINGS_READ)
     try:
         return _out(access.access_booking(caller, booking_id, ip=client_ip(request), via="api"))

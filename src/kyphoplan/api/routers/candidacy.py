@@ -102,7 +102,8 @@ class CandidacyOut(Schema):
 
 def _out(s: Summary) -> dict[str, Any]:
     chosen = s.candidacy.payer_record if s.candidacy else ""
-    codes = [{"system": "CPT", "code": c.code, "level": c.level, "display": c.text} for c in s.cpt]
+    codes: list[dict[str, str | None]] = [
+        {"system": "CPT", "code": c.code, "level": c.level, "display": c.text} for c in s.cpt]
     if s.diagnosis:
         codes.append({"system": "ICD-10-CM", "code": s.diagnosis.code, "level": None, "display": s.diagnosis.text})
     return {

@@ -230,7 +230,8 @@ def post_override(request: HttpRequest, case_id: UUID, body: OverrideIn) -> tupl
         row = pathway.add_override(
             _user(request), version, kind=OverlayKind(body.kind), code=body.target.code if body.target else "",
             drug=body.target.drug if body.target else None, occurrence=body.target.occurrence if body.target else None,
-            texts=dict(body.text), due=due, reason=body.reason, ip=client_ip(request), now=timezone.now())
+            texts={lang: text for lang, text in body.text.items()}, due=due, reason=body.reason,
+            ip=client_ip(request), now=timezone.now())
     except ImmutableError as exc:
         raise ApiError(409, "signed", str(exc)) from None
     except ValueError as exc:
