@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django import forms
 
-from kyphoplan.candidacy.models import Candidacy, CareSetting, Finding, Oedema
+from kyphoplan.candidacy.models import (
+    ENCOUNTER_CHOICES,
+    OSTEOPOROSIS_CHOICES,
+    Candidacy,
+    CareSetting,
+    Finding,
+    Oedema,
+)
 from kyphoplan.clinical.coding import CodingError, parse_level
 from kyphoplan.clinical.payer_criteria import shipped_records
 
 TRI = [("", "Not documented"), ("yes", "Yes"), ("no", "No")]
-MM = {"max_digits": 4, "decimal_places": 1, "min_value": 0.1, "max_value": 100}
+
+
+class _Millimetres(TypedDict):
+    """The keyword arguments every height field shares (typed, so `**MM` is checked field by field)."""
+
+    max_digits: int
+    decimal_places: int
+    min_value: float
+    max_value: int
+
+
+MM: _Millimetres = {"max_digits": 4, "decimal_places": 1, "min_value": 0.1, "max_value": 100}
 
 
 class LevelForm(forms.Form):
@@ -57,15 +75,14 @@ class FactsForm(forms.Form):
                                                required=False)
     osteoporosis_programme = forms.ChoiceField(label="Enrolled in an osteoporosis programme", choices=TRI,
                                                required=False)
-    osteoporosis = forms.ChoiceField(label="Osteoporosis (ICD-10-CM)",
-                                     choices=Candidacy._meta.get_field("osteoporosis").choices)
-    encounter = forms.ChoiceField(label="Encounter (7th character)",
-                                  choices=Candidacy._meta.get_field("encounter").choices)
+    osteoporosis = forms.ChoiceField(label="Osteoporosis (ICD-10-CM)", choices=OSTEOPOROSIS_CHOICES)
+    encounter = forms.ChoiceField(label="Encounter (7th character)", choices=ENCOUNTER_CHOICES)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["payer_record"].choices = [("", "Not chosen")] + [
-            (k, v["payer"]) for k, v in shipped_records().items()]
+        payer = self.fields["payer_record"]
+        assert isinstance(payer, forms.ChoiceField)  # declared above; narrows Field to ChoiceField
+        payer.choices = [("", "Not chosen")] + [(k, v["payer"]) for k, v in shipped_records().items()]
 
     def values(self) -> dict[str, Any]:
         c = dict(self.cleaned_data)

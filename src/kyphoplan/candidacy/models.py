@@ -67,6 +67,13 @@ def _choices(enum: Any, labels: dict[Any, str]) -> list[tuple[str, str]]:
     return [(m.value, labels[m]) for m in enum]
 
 
+# The coding choices, shared by the model's fields and the staff form.
+OSTEOPOROSIS_CHOICES = _choices(Osteoporosis, {
+    Osteoporosis.AGE_RELATED: "Age-related (M80.08X-)",
+    Osteoporosis.OTHER: "Other, e.g. drug-induced or steroids (M80.88X-)"})
+ENCOUNTER_CHOICES = _choices(Encounter, {e: f"{e.value}: {e.name.replace('_', ' ').lower()}" for e in Encounter})
+
+
 class Candidacy(models.Model):
     """The case's candidacy facts (one row per case), edited through the service."""
 
@@ -86,11 +93,8 @@ class Candidacy(models.Model):
     osteoporosis_education = models.BooleanField(null=True, blank=True)
     osteoporosis_programme = models.BooleanField(null=True, blank=True)
     # Coding.
-    osteoporosis = models.CharField(max_length=12, default=Osteoporosis.AGE_RELATED, choices=_choices(
-        Osteoporosis, {Osteoporosis.AGE_RELATED: "Age-related (M80.08X-)",
-                       Osteoporosis.OTHER: "Other, e.g. drug-induced or steroids (M80.88X-)"}))
-    encounter = models.CharField(max_length=1, default=Encounter.INITIAL, choices=_choices(
-        Encounter, {e: f"{e.value}: {e.name.replace('_', ' ').lower()}" for e in Encounter}))
+    osteoporosis = models.CharField(max_length=12, default=Osteoporosis.AGE_RELATED, choices=OSTEOPOROSIS_CHOICES)
+    encounter = models.CharField(max_length=1, default=Encounter.INITIAL, choices=ENCOUNTER_CHOICES)
     # The checklist: item id → present / absent / not_assessed (clinical.candidacy.Answer).
     answers = models.JSONField(default=dict, blank=True)
     # Maintained by the service; the database refuses an active booking while it is true.

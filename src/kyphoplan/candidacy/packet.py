@@ -4,7 +4,7 @@ with their evidence, codes, imaging findings, conservative-care history)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -41,4 +41,5 @@ def packet_pdf(s: Summary, *, now: datetime, base_url: str) -> bytes:
 
     with translation.override("en"):
         html = render_to_string("candidacy/packet.html", packet_context(s, now=now))
-    return HTML(string=html, base_url=base_url).write_pdf()
+    # WeasyPrint ships no type information; write_pdf() with no target returns the PDF's bytes.
+    return cast(bytes, HTML(string=html, base_url=base_url).write_pdf())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -78,7 +78,8 @@ def pdf_bytes(pp: PatientPlan, *, base_url: str) -> bytes:
 
     with translation.override(pp.case.language):
         html = render_to_string("patient/plan_print.html", context(pp))
-    return HTML(string=html, base_url=base_url).write_pdf()
+    # WeasyPrint ships no type information; write_pdf() with no target returns the PDF's bytes.
+    return cast(bytes, HTML(string=html, base_url=base_url).write_pdf())
 
 
 def ics_bytes(pp: PatientPlan, *, now: datetime) -> bytes:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event
@@ -65,4 +66,5 @@ def calendar(days: list[Day], *, case_ref: str, zone: ZoneInfo, practice: str, s
             ev.add_component(alarm)
             cal.add_component(ev)
     cal.add_missing_timezones()
-    return cal.to_ical()
+    # icalendar leaves to_ical() unannotated (Any); it returns the file's bytes.
+    return cast(bytes, cal.to_ical())
