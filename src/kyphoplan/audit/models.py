@@ -67,7 +67,9 @@ class AuditEvent(models.Model):
         permissions = [("export_auditevent", "Can export the audit trail")]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
+        # The stubs type `pk` as a saved row's int; a row not yet inserted has None.
+        pk: int | None = self.pk
+        if pk is not None:
             raise AppendOnlyError("audit rows cannot be changed")
         super().save(*args, **kwargs)
 
