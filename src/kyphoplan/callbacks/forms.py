@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import phonenumbers
 from django import forms
@@ -34,9 +35,9 @@ def phone_problem(raw: str, region: str) -> str | None:
     if reason == phonenumbers.ValidationResult.TOO_LONG:
         return _("This number has too many digits. Please check it.") + " " + example
     if reason == phonenumbers.ValidationResult.INVALID_COUNTRY_CODE:
-        return _("We do not know this country code. Numbers from abroad start with + and the country code.")
+        return str(_("We do not know this country code. Numbers from abroad start with + and the country code."))
     if not phonenumbers.is_valid_number(number):
-        return _("No phone line uses this number. Please check the area code (the first three digits).")
+        return str(_("No phone line uses this number. Please check the area code (the first three digits)."))
     return None
 
 
@@ -85,8 +86,8 @@ class RequestCallForm(forms.Form):
     website = forms.CharField(required=False, label=_("Leave this empty"))
     form_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["name"].error_messages["required"] = _("Please tell us your name.")
         self.fields["phone"].error_messages["required"] = _("Please give a phone number.")
         # Filled in here, in the request's language: `%` on a lazy text would fix it at import.
@@ -96,7 +97,7 @@ class RequestCallForm(forms.Form):
         autocomplete = {"name": "name", "phone": "tel", "email": "email"}
         for field, value in autocomplete.items():
             self.fields[field].widget.attrs["autocomplete"] = value
-        self.fields["phone"].widget.input_type = "tel"  # type: ignore[attr-defined]
+        self.fields["phone"].widget.input_type = "tel"
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
 
     def clean_phone(self) -> str:
@@ -128,9 +129,11 @@ class StatusForm(forms.Form):
         label="Reason (when closing)", choices=[("", "—"), *CloseReason.choices], required=False
     )
 
-    def __init__(self, *args: object, allowed: list[tuple[str, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["new_status"].choices = allowed  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, allowed: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["new_status"]
+        assert isinstance(field, forms.ChoiceField)  # declared above; self.fields holds a copy
+        field.choices = allowed
 
 
 class SearchForm(forms.Form):

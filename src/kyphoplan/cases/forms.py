@@ -95,7 +95,9 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args: Any, allowed: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["new_status"].choices = allowed
+        field = self.fields["new_status"]
+        assert isinstance(field, forms.ChoiceField)  # declared above; self.fields holds a copy
+        field.choices = allowed
 
 
 # Kept with the values in Case.labs; facts_builder leaves it out of the engine's facts.

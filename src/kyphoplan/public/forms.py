@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -25,8 +27,8 @@ class RiskCheckForm(forms.Form):
         label=_("Weight in"), choices=[("lb", _("pounds")), ("kg", _("kilograms"))], initial="lb"
     )
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         given = [data.get("age") is not None, data.get("weight") is not None, bool(data.get("sex"))]
         if any(given) and not all(given):
             raise forms.ValidationError(
