@@ -12,11 +12,13 @@ from __future__ import annotations
 import base64
 import contextlib
 import http.client
+import io
 import json
 import re
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.generator import BytesGenerator
 from urllib.parse import urlencode, urlparse
 
 from django.conf import settings
@@ -55,12 +57,22 @@ def _smtp_check(code: int, reply: bytes, step: str) -> None:
     raise (PermanentFailure if code >= 500 else TemporaryFailure)(text)
 
 
+def _wire_bytes(email: EmailMessage) -> bytes:
+    """The message as sent over SMTP: CRLF line ends, and no '>' put before lines that start
+    with 'From '. What Django 5.2's `message().as_bytes(linesep=...)` does, written out because
+    the stubs (and Django 6) give `message()` the standard library's `as_bytes`, which has no
+    `linesep`."""
+    buffer = io.BytesIO()
+    BytesGenerator(buffer, mangle_from_=False).flatten(email.message(), linesep="\r\n")
+    return buffer.getvalue()
+
+
 def send_email(msg: Outgoing, commit_point: CommitPoint) -> str:
     email = EmailMessage(msg.subject, msg.body, to=[msg.to])
     # Stable Message-ID per reminder: a resend (by a person) is recognisable downstream.
     message_id = f"<{msg.key}@kyphoplan>"
     email.extra_headers["Message-ID"] = message_id
-    data = email.message().as_bytes(linesep="\r\n")
+    data = _wire_bytes(email)
     try:
         conn = smtplib.SMTP(settings.EMAIL_HOST, settings.EMAIL_PORT, timeout=settings.EMAIL_TIMEOUT)
     except OSError as exc:
