@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 
@@ -26,13 +27,13 @@ BOOKING_ORDER = ("start", "id")
 
 
 def _check(caller: Caller, perm: str, ip: str | None, what: str, via: str) -> None:
-    if not caller.user.has_perm(perm):  # type: ignore[attr-defined]
+    if not caller.user.has_perm(perm):
         record(caller.user, Action.DENIED, ip=ip, object_type=CALLBACK,
                detail={"tried": what, "via": via, "token": caller.token.prefix})
         raise PermissionDenied
 
 
-def access_callback(caller: Caller, request_id: object, *, ip: str | None, via: str) -> CallbackRequest:
+def access_callback(caller: Caller, request_id: UUID, *, ip: str | None, via: str) -> CallbackRequest:
     _check(caller, VIEW_CALLBACKS, ip, "read", via)
     req = CallbackRequest.objects.select_related("assigned_to").get(pk=request_id)
     record(caller.user, Action.VIEW, ip=ip, object_type=CALLBACK, object_id=req.pk,
@@ -61,7 +62,7 @@ class BookingQuery:
 
     start_from: datetime | None = None
     start_before: datetime | None = None
-    case_id: object | None = None
+    case_id: UUID | None = None
     statuses: list[str] | None = None
 
     def used(self) -> list[str]:
@@ -99,7 +100,7 @@ def access_bookings(
     return found
 
 
-def access_intake(caller: Caller, case_id: object, *, ip: str | None, via: str) -> tuple[Case, Intake | None]:
+def access_intake(caller: Caller, case_id: UUID, *, ip: str | None, via: str) -> tuple[Case, Intake | None]:
     """A case's intake answers (None when nobody has saved any yet). Audited as a view of the
     case, like `cases.access.access_case` (page "<via> intake"), naming the token too."""
     roles.require(caller.user, roles.VIEW_CASES, ip=ip, what=f"{via} intake")

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from kyphoplan.api.models import ApiToken, Scope
 
@@ -19,7 +19,7 @@ _TOUCH_EVERY = timedelta(minutes=5)
 @dataclass(frozen=True)
 class Caller:
     token: ApiToken
-    user: AbstractBaseUser
+    user: User
 
     def has(self, scope: Scope) -> bool:
         return scope.value in self.token.scopes
@@ -29,7 +29,7 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def issue(owner: AbstractBaseUser, name: str, scopes: list[Scope], *, now: datetime,
+def issue(owner: User, name: str, scopes: list[Scope], *, now: datetime,
           expires_at: datetime | None = None) -> tuple[ApiToken, str]:
     """Create a token; returns (row, token text). The text is not stored anywhere."""
     prefix = secrets.token_hex(4)

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -34,7 +35,7 @@ from kyphoplan.cdshooks.prefetch import (
 from kyphoplan.cdshooks.services import SERVICES
 from kyphoplan.cdshooks.suggestions import lab_suggester
 from kyphoplan.clinical.facts import FactsError
-from kyphoplan.staff.decorators import staff_required
+from kyphoplan.staff.decorators import StaffRequest, staff_required
 from kyphoplan.web.jsonbody import BadJson, load_json
 from kyphoplan.web.net import client_ip
 from kyphoplan.web.practice import get_practice
@@ -164,9 +165,9 @@ def feedback(request: HttpRequest, service_id: str) -> JsonResponse:
 
 @require_GET
 @staff_required()
-def preview(request: HttpRequest, invocation_id: str) -> HttpResponse:
+def preview(request: StaffRequest, invocation_id: UUID) -> HttpResponse:
     try:
-        invocation = access_invocation(request.user, invocation_id, ip=client_ip(request))  # type: ignore[arg-type]
+        invocation = access_invocation(request.user, invocation_id, ip=client_ip(request))
     except (Invocation.DoesNotExist, ValueError):
         raise Http404 from None
     from kyphoplan.clinical.facts import parse_facts
