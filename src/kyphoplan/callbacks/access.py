@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
@@ -38,13 +39,13 @@ class QueueFilter:
     without_case: bool = False  # only requests no case was made from yet
 
 
-def _check(user: AbstractBaseUser, perm: str, ip: str | None, what: str) -> None:
-    if not user.has_perm(perm):  # type: ignore[attr-defined]
+def _check(user: User, perm: str, ip: str | None, what: str) -> None:
+    if not user.has_perm(perm):
         record(user, Action.DENIED, ip=ip, object_type=OBJECT_TYPE, detail={"tried": what})
         raise PermissionDenied
 
 
-def _filtered(user: AbstractBaseUser, f: QueueFilter, now: datetime) -> QuerySet[CallbackRequest]:
+def _filtered(user: User, f: QueueFilter, now: datetime) -> QuerySet[CallbackRequest]:
     qs = CallbackRequest.objects.select_related("assigned_to")
     term = search_term(f.search)
     # A search looks through every status: the request a caller asks about may be closed.
@@ -83,7 +84,7 @@ class QueuePage:
         return len(self.rows)
 
 
-def access_queue(user: AbstractBaseUser, f: QueueFilter, *, ip: str | None, now: datetime) -> QueuePage:
+def access_queue(user: User, f: QueueFilter, *, ip: str | None, now: datetime) -> QueuePage:
     _check(user, VIEW, ip, "queue")
     qs = _filtered(user, f, now)
     try:
@@ -112,7 +113,7 @@ def access_queue(user: AbstractBaseUser, f: QueueFilter, *, ip: str | None, now:
     return QueuePage(rows=rows, next=found.next, previous=found.previous)
 
 
-def access_request(user: AbstractBaseUser, request_id: object, *, ip: str | None) -> CallbackRequest:
+def access_request(user: User, request_id: UUID, *, ip: str | None) -> CallbackRequest:
     _check(user, VIEW, ip, "request")
     req = CallbackRequest.objects.select_related("assigned_to").get(pk=request_id)
     record(user, Action.VIEW, ip=ip, object_type=OBJECT_TYPE, object_id=req.pk)
@@ -141,7 +142,7 @@ CSV_FIELDS = [
 EXPORT_CHUNK = 2000
 
 
-def access_export_csv(user: AbstractBaseUser, *, ip: str | None, now: datetime) -> Iterator[str]:
+def access_export_csv(user: User, *, ip: str | None, now: datetime) -> Iterator[str]:
     """The CSV, a few thousand rows at a time, of every request stored up to `now`: memory
     stays flat however many there are. The audit row is written before the first byte (a
     download broken off half way was still an export); it names the cut-off, since the rows

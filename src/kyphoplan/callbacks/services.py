@@ -9,9 +9,10 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
@@ -145,13 +146,13 @@ def _confirm_to_patient(req: CallbackRequest, practice: Practice, now: datetime)
     enqueue(kind="callback.confirm", to=req.email, subject=subject, body=body + "\n", now=now)
 
 
-def _require(user: AbstractBaseUser, perm: str) -> None:
-    if not user.has_perm(perm):  # type: ignore[attr-defined]
+def _require(user: User, perm: str) -> None:
+    if not user.has_perm(perm):
         raise PermissionDenied
 
 
 def record_attempt(
-    acting_user: AbstractBaseUser,
+    acting_user: User,
     req: CallbackRequest,
     *,
     outcome: Outcome,
@@ -185,7 +186,7 @@ def record_attempt(
 
 
 def change_status(
-    acting_user: AbstractBaseUser,
+    acting_user: User,
     req: CallbackRequest,
     *,
     new_status: Status,
@@ -215,7 +216,7 @@ def change_status(
 
 
 def follow_case_booked(
-    callback_id: object, *, actor: AbstractBaseUser | None, ip: str | None, now: datetime, why: str
+    callback_id: UUID, *, actor: User | None, ip: str | None, now: datetime, why: str
 ) -> None:
     """The request's case is booked: a reached (or still open) request becomes scheduled, so the
     queue stops showing a booked patient as waiting. Called inside the case's transaction; a
@@ -239,17 +240,17 @@ def follow_case_booked(
 
 
 def assign(
-    acting_user: AbstractBaseUser,
+    acting_user: User,
     req: CallbackRequest,
     *,
-    assignee: AbstractBaseUser | None,
+    assignee: User | None,
     ip: str | None,
     now: datetime,
 ) -> None:
     _require(acting_user, "callbacks.change_callbackrequest")
     with transaction.atomic():
         locked = CallbackRequest.objects.select_for_update().get(pk=req.pk)
-        locked.assigned_to = assignee  # type: ignore[assignment]
+        locked.assigned_to = assignee
         locked.updated_at = now
         locked.save(update_fields=["assigned_to", "updated_at"])
         record(

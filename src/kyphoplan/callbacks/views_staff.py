@@ -3,7 +3,10 @@ writes through `services`."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,7 +16,7 @@ from kyphoplan.callbacks import access, services
 from kyphoplan.callbacks.forms import AttemptForm, SearchForm, StatusForm
 from kyphoplan.callbacks.models import OPEN_STATUSES, CallbackRequest, Outcome, Status
 from kyphoplan.callbacks.workflow import ALLOWED, WorkflowError
-from kyphoplan.staff.decorators import staff_required
+from kyphoplan.staff.decorators import StaffRequest, staff_required
 from kyphoplan.staff.roles import roles_with, users_with
 from kyphoplan.web import keyset
 from kyphoplan.web.net import client_ip
@@ -24,7 +27,7 @@ _SEARCH_KEY = "kyphoplan.queue_search"
 
 @require_GET
 @staff_required(access.VIEW)
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: StaffRequest) -> HttpResponse:
     # Filters are in the query string (no patient data); the search text is kept in
     # the session so a name or phone number never appears in a URL or access log.
     f = access.QueueFilter(
@@ -69,13 +72,13 @@ def search(request: HttpRequest) -> HttpResponse:
     return redirect("callbacks:queue")
 
 
-def _workers() -> list[object]:
+def _workers() -> list[User]:
     return list(users_with(roles_with(CHANGE)))
 
 
 @require_GET
 @staff_required(access.VIEW)
-def detail(request: HttpRequest, request_id: str) -> HttpResponse:
+def detail(request: StaffRequest, request_id: UUID) -> HttpResponse:
     req = access.access_request(request.user, request_id, ip=client_ip(request))
     allowed = [(s.value, s.label) for s in ALLOWED[Status(req.status)]]
     can_change = request.user.has_perm(CHANGE)
@@ -95,14 +98,14 @@ def detail(request: HttpRequest, request_id: str) -> HttpResponse:
     )
 
 
-def _load(request: HttpRequest, request_id: str) -> CallbackRequest:
+def _load(request: StaffRequest, request_id: UUID) -> CallbackRequest:
     # Changing a request reads it too: the read is audited like any other.
     return access.access_request(request.user, request_id, ip=client_ip(request))
 
 
 @require_POST
 @staff_required(CHANGE)
-def log_attempt(request: HttpRequest, request_id: str) -> HttpResponse:
+def log_attempt(request: StaffRequest, request_id: UUID) -> HttpResponse:
     req = _load(request, request_id)
     form = AttemptForm(request.POST)
     if not form.is_valid():
@@ -125,7 +128,7 @@ def log_attempt(request: HttpRequest, request_id: str) -> HttpResponse:
 
 @require_POST
 @staff_required(CHANGE)
-def set_status(request: HttpRequest, request_id: str) -> HttpResponse:
+def set_status(request: StaffRequest, request_id: UUID) -> HttpResponse:
     req = _load(request, request_id)
     allowed = [(s.value, s.label) for s in ALLOWED[Status(req.status)]]
     form = StatusForm(request.POST, allowed=allowed)
@@ -149,10 +152,10 @@ def set_status(request: HttpRequest, request_id: str) -> HttpResponse:
 
 @require_POST
 @staff_required(CHANGE)
-def set_assignee(request: HttpRequest, request_id: str) -> HttpResponse:
+def set_assignee(request: StaffRequest, request_id: UUID) -> HttpResponse:
     req = _load(request, request_id)
     choice = request.POST.get("assignee", "")
-    workers = {str(u.pk): u for u in _workers()}  # type: ignore[attr-defined]
+    workers = {str(u.pk): u for u in _workers()}
     if choice and choice not in workers:
         messages.error(request, "That person cannot work the queue.")
     else:
@@ -165,7 +168,7 @@ def set_assignee(request: HttpRequest, request_id: str) -> HttpResponse:
 
 @require_GET
 @staff_required(access.EXPORT)
-def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+def export_csv(request: StaffRequest) -> StreamingHttpResponse:
     now = timezone.now()
     lines = access.access_export_csv(request.user, ip=client_ip(request), now=now)
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")

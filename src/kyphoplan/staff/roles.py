@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group, Permission, User
 from django.db import models
 from django.db.models import Q, QuerySet
 
@@ -66,7 +66,7 @@ def roles_with(perm: str) -> frozenset[Role]:
     return frozenset(role for role, perms in ROLE_PERMISSIONS.items() if perm in perms)
 
 
-def users_with(allowed: Iterable[Role]) -> QuerySet[Any]:
+def users_with(allowed: Iterable[Role]) -> QuerySet[User]:
     values = [Role(role).value for role in allowed]
     return (get_user_model().objects.filter(Q(groups__name__in=values) | Q(is_superuser=True), is_active=True)
             .distinct().order_by("username"))
