@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -13,7 +14,7 @@ from kyphoplan.cases.access import access_case
 from kyphoplan.cases.models import Case
 
 
-def access_candidacy(user: Any, case_id: object, *, ip: str | None, now: datetime, what: str = "candidacy") -> Summary:
+def access_candidacy(user: Any, case_id: UUID | str, *, ip: str | None, now: datetime, what: str = "candidacy") -> Summary:
     try:
         case = access_case(user, case_id, ip=ip, what=what)
     except (Case.DoesNotExist, ValidationError, ValueError):

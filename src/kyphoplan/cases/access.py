@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
@@ -39,7 +40,7 @@ def access_cases(user: Any, *, status: str, ip: str | None, search: str = "", af
     return found
 
 
-def access_case(user: Any, case_id: object, *, ip: str | None, what: str = "case") -> Case:
+def access_case(user: Any, case_id: UUID | str, *, ip: str | None, what: str = "case") -> Case:
     roles.require(user, roles.VIEW_CASES, ip=ip, what=what)
     case = Case.objects.select_related("owner", "callback").get(pk=case_id)
     record(user, Action.VIEW, ip=ip, object_type="case", object_id=case.pk, detail={"page": what})

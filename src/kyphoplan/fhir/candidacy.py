@@ -146,7 +146,7 @@ def facts_bundle(s: Summary) -> dict[str, Any]:
                       for r in resources]}
 
 
-def _open(caller: Caller, request: HttpRequest, case_id: object, kind: str) -> Summary:
+def _open(caller: Caller, request: HttpRequest, case_id: uuid.UUID, kind: str) -> Summary:
     case = access_case(caller.user, case_id, ip=client_ip(request), what=f"fhir {kind}")
     return summarize(case, as_of=timezone.now())
 

@@ -33,7 +33,7 @@ from kyphoplan.web.net import client_ip
 Builder = Callable[[Case], list[dict[str, Any]]]
 
 
-def _open(caller: Caller, request: HttpRequest, case_id: object, kind: str) -> Case:
+def _open(caller: Caller, request: HttpRequest, case_id: uuid.UUID, kind: str) -> Case:
     return access_case(caller.user, case_id, ip=client_ip(request), what=f"fhir {kind}")
 
 
@@ -102,14 +102,19 @@ BUILDERS: dict[str, Builder] = {
 }
 
 
-def _case_of(kind: str, rid: str) -> object:
+def _case_of(kind: str, rid: str) -> uuid.UUID:
     """The case a resource id belongs to (before any audited read)."""
     if kind == "Patient":
         return uuid.UUID(rid)
     if kind in ("MedicationStatement", "AllergyIntolerance"):
         return uuid.UUID(rid.rsplit("-", 1)[0])
-    model = {"Appointment": Booking, "CarePlan": PlanVersion, "QuestionnaireResponse": Intake}[kind]
-    return model.objects.values_list("case_id", flat=True).get(pk=int(rid))
+    if kind == "Appointment":
+        return Booking.objects.values_list("case_id", flat=True).get(pk=int(rid))
+    if kind == "CarePlan":
+        return PlanVersion.objects.values_list("case_id", flat=True).get(pk=int(rid))
+    if kind == "QuestionnaireResponse":
+        return Intake.objects.values_list("case_id", flat=True).get(pk=int(rid))
+    raise KeyError(kind)
 
 
 def read(kind: str) -> Callable[[Caller, HttpRequest, str], HttpResponse]:
@@ -132,7 +137,7 @@ def search(kind: str) -> Callable[[Caller, HttpRequest], HttpResponse]:
             return outcome(400, "not-supported", str(exc))
         try:
             if params.identifier is not None:
-                case_id: object = Case.objects.values_list("pk", flat=True).get(reference=params.identifier)
+                case_id = Case.objects.values_list("pk", flat=True).get(reference=params.identifier)
             else:
                 case_id = uuid.UUID(params.patient)
             case = _open(caller, request, case_id, kind)

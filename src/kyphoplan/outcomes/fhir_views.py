@@ -69,7 +69,7 @@ FOLLOWUP_ID = re.compile(r"^followup-(\d+)-")
 LETTER_ID = re.compile(r"^liaison-letter-(\d+)$")
 
 
-def _case_of(kind: str, rid: str) -> object | None:
+def _case_of(kind: str, rid: str) -> uuid.UUID | None:
     if kind in ("QuestionnaireResponse", "Observation") and (m := FOLLOWUP_ID.match(rid)):
         return CheckIn.objects.filter(pk=int(m.group(1))).values_list("case_id", flat=True).first()
     if kind in ("Communication", "DocumentReference") and (m := LETTER_ID.match(rid)):
