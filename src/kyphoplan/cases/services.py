@@ -132,7 +132,7 @@ def update_case(acting_user: Any, case: Case, details: CaseDetails, *, ip: str |
     return changed
 
 
-def set_labs(acting_user: Any, case: Case, labs: dict[str, float | bool], *, ip: str | None, now: datetime) -> None:
+def set_labs(acting_user: Any, case: Case, labs: dict[str, float | str], *, ip: str | None, now: datetime) -> None:
     roles.require(acting_user, roles.REVIEW_PLANS | roles.WORK_CASES, ip=ip, what="labs")
     with transaction.atomic():
         Case.objects.filter(pk=case.pk).update(labs=labs, updated_at=now)

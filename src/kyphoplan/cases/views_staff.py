@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +23,7 @@ from kyphoplan.cases.workflow import CaseStatus, CaseWorkflowError, allowed_next
 from kyphoplan.pathway import services as pathway
 from kyphoplan.plans.services import latest, latest_signed
 from kyphoplan.reminders.services import settle, status_summary
-from kyphoplan.staff.decorators import staff_required
+from kyphoplan.staff.decorators import StaffRequest, staff_required
 from kyphoplan.staff.roles import users_with
 from kyphoplan.web import keyset
 from kyphoplan.web.net import client_ip
@@ -34,7 +35,7 @@ _SEARCH_KEY = "kyphoplan.case_search"
 @require_GET
 @staff_required()
 @practice_time
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: StaffRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     # The search text stays in the session: a patient's name never goes in a URL or access log.
     search = request.session.get(_SEARCH_KEY, "")
@@ -66,7 +67,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_required()
 @practice_time
-def new_case(request: HttpRequest) -> HttpResponse:
+def new_case(request: StaffRequest) -> HttpResponse:
     ip = client_ip(request)
     roles.require(request.user, roles.WORK_CASES, ip=ip, what="new case")
     zone = get_practice().hours.zone
@@ -86,7 +87,7 @@ def new_case(request: HttpRequest) -> HttpResponse:
 @require_POST
 @staff_required()
 @practice_time
-def from_callback(request: HttpRequest, request_id: str) -> HttpResponse:
+def from_callback(request: StaffRequest, request_id: UUID) -> HttpResponse:
     ip = client_ip(request)
     req = callback_access.access_request(request.user, request_id, ip=ip)
     case = services.case_from_callback(request.user, req, ip=ip, now=timezone.now())
@@ -97,7 +98,7 @@ def from_callback(request: HttpRequest, request_id: str) -> HttpResponse:
 @require_GET
 @staff_required()
 @practice_time
-def detail(request: HttpRequest, case_id: str) -> HttpResponse:
+def detail(request: StaffRequest, case_id: UUID) -> HttpResponse:
     case = access.access_case(request.user, case_id, ip=client_ip(request))
     allowed = [(s.value, s.label) for s in allowed_next(CaseStatus(case.status))]
     intake = getattr(case, "intake", None)
@@ -116,14 +117,14 @@ def detail(request: HttpRequest, case_id: str) -> HttpResponse:
     })
 
 
-def _workers() -> list[Any]:
+def _workers() -> list[User]:
     return list(users_with(roles.WORK_CASES | roles.REVIEW_PLANS))
 
 
 @require_POST
 @staff_required()
 @practice_time
-def set_owner(request: HttpRequest, case_id: str) -> HttpResponse:
+def set_owner(request: StaffRequest, case_id: UUID) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="owner")
     workers = {str(u.pk): u for u in _workers()}
@@ -139,7 +140,7 @@ def set_owner(request: HttpRequest, case_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_required()
 @practice_time
-def edit(request: HttpRequest, case_id: str) -> HttpResponse:
+def edit(request: StaffRequest, case_id: UUID) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="edit")
     zone = get_practice().hours.zone
@@ -162,7 +163,7 @@ def _tell_plan(request: HttpRequest, outcome: pathway.Outcome) -> None:
 @require_POST
 @staff_required()
 @practice_time
-def set_status(request: HttpRequest, case_id: str) -> HttpResponse:
+def set_status(request: StaffRequest, case_id: UUID) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="status")
     allowed = [(s.value, s.label) for s in allowed_next(CaseStatus(case.status))]
@@ -182,7 +183,7 @@ def set_status(request: HttpRequest, case_id: str) -> HttpResponse:
 @require_POST
 @staff_required()
 @practice_time
-def set_labs(request: HttpRequest, case_id: str) -> HttpResponse:
+def set_labs(request: StaffRequest, case_id: UUID) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="labs")
     form = LabsForm(request.POST, today=timezone.localdate(timezone.now(), get_practice().hours.zone))
@@ -198,7 +199,7 @@ def set_labs(request: HttpRequest, case_id: str) -> HttpResponse:
 @require_POST
 @staff_required()
 @practice_time
-def issue_link(request: HttpRequest, case_id: str) -> HttpResponse:
+def issue_link(request: StaffRequest, case_id: UUID) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="link")
     try:
@@ -236,7 +237,7 @@ def issue_link(request: HttpRequest, case_id: str) -> HttpResponse:
 @require_POST
 @staff_required()
 @practice_time
-def revoke_link(request: HttpRequest, case_id: str, link_id: int) -> HttpResponse:
+def revoke_link(request: StaffRequest, case_id: UUID, link_id: int) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="revoke link")
     link = case.links.get(pk=link_id)
@@ -248,7 +249,7 @@ def revoke_link(request: HttpRequest, case_id: str, link_id: int) -> HttpRespons
 @require_POST
 @staff_required()
 @practice_time
-def settle_reminder(request: HttpRequest, case_id: str, reminder_id: int) -> HttpResponse:
+def settle_reminder(request: StaffRequest, case_id: UUID, reminder_id: int) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="settle reminder")
     reminder = case.reminders.get(pk=reminder_id)

@@ -94,7 +94,7 @@ def update_case(acting_user: Any, case: Case, details: CaseDetails, *, ip: str |
     return changed, outcome
 
 
-def set_labs(acting_user: Any, case: Case, labs: dict[str, float | bool], *, ip: str | None,
+def set_labs(acting_user: Any, case: Case, labs: dict[str, float | str], *, ip: str | None,
              now: datetime) -> Outcome:
     with transaction.atomic():
         case_services.set_labs(acting_user, case, labs, ip=ip, now=now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from django import forms
 from django.contrib import messages
@@ -17,6 +18,7 @@ from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
 from kyphoplan.cases import access, roles
 from kyphoplan.cases.localtime import practice_time
+from kyphoplan.cases.models import Case
 from kyphoplan.pathway import services as pathway
 from kyphoplan.plans import services
 from kyphoplan.plans.models import ImmutableError, OverlayKind, PlanVersion
@@ -41,7 +43,7 @@ class AmendForm(forms.Form):
     reason = forms.CharField(max_length=500, label="Why a new version")
 
 
-def _version(case: Any, number: int) -> PlanVersion:
+def _version(case: Case, number: int) -> PlanVersion:
     version = case.plan_versions.filter(number=number).first()
     if version is None:
         raise Http404("no such plan version")
@@ -51,7 +53,7 @@ def _version(case: Any, number: int) -> PlanVersion:
 @require_GET
 @staff_required()
 @practice_time
-def review(request: HttpRequest, case_id: str) -> HttpResponse:
+def review(request: HttpRequest, case_id: UUID) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="plan review")
     versions = list(case.plan_versions.order_by("-number"))
@@ -97,7 +99,7 @@ def intake_notes(data: dict[str, Any]) -> list[str]:
 @require_POST
 @staff_required()
 @practice_time
-def add_overlay(request: HttpRequest, case_id: str, number: int) -> HttpResponse:
+def add_overlay(request: HttpRequest, case_id: UUID, number: int) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="plan edit")
     version = _version(case, number)
@@ -124,7 +126,7 @@ def add_overlay(request: HttpRequest, case_id: str, number: int) -> HttpResponse
 @require_POST
 @staff_required()
 @practice_time
-def sign(request: HttpRequest, case_id: str, number: int) -> HttpResponse:
+def sign(request: HttpRequest, case_id: UUID, number: int) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="plan sign")
     version = _version(case, number)
@@ -145,7 +147,7 @@ def sign(request: HttpRequest, case_id: str, number: int) -> HttpResponse:
 @require_POST
 @staff_required()
 @practice_time
-def amend(request: HttpRequest, case_id: str) -> HttpResponse:
+def amend(request: HttpRequest, case_id: UUID) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="plan amend")
     form = AmendForm(request.POST)
@@ -164,7 +166,7 @@ def amend(request: HttpRequest, case_id: str) -> HttpResponse:
 @require_POST
 @staff_required()
 @practice_time
-def recompute(request: HttpRequest, case_id: str) -> HttpResponse:
+def recompute(request: HttpRequest, case_id: UUID) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="plan recompute")
     try:
