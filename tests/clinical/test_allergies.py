@@ -117,3 +117,28 @@ def test_it_never_raises_and_keeps_the_input(line: str) -> None:
     assert assessment.input == line
     assert assessment.category in {c.value for c in AllergyCategory}
     assert reaction_severity(line) in {s.value for s in ReactionSeverity}
+
+
+# Trouble breathing is an airway reaction in every way people say it, in both languages; an
+# outside tester found "Ronchas y me costó respirar" graded mild while "hives and hard to
+# breathe" was severe.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ronchas y me costó respirar", "ronchas, me costaba respirar", "me costaba mucho respirar",
+        "me faltaba el aire", "le faltaba el aire", "no me entraba el aire", "sentí que me ahogaba",
+        "ahogo", "se me dificultó respirar", "era difícil respirar", "respiraba con dificultad",
+        "opresión en el pecho", "pecho apretado", "silbido al respirar",
+        "hives and hard to breathe", "struggled to breathe", "hard time breathing",
+        "couldn't catch my breath", "breathing problems", "breathless", "gasping for air",
+        "chest tightness", "tight chest", "labored breathing",
+    ],
+)
+def test_it_grades_trouble_breathing_as_severe_in_english_and_spanish(text: str) -> None:
+    assert reaction_severity(text) == "severe"
+
+
+@pytest.mark.parametrize("text", ["ronchas, sin dificultad para respirar", "hives, breathing was fine",
+                                  "ronchas, respiraba bien"])
+def test_it_does_not_raise_hives_with_normal_breathing_to_severe(text: str) -> None:
+    assert reaction_severity(text) == "mild"

@@ -154,6 +154,14 @@ _SEVERE = re.compile(
     r"|sibilancias|silbido\s+en\s+el\s+pecho|presion\s+(?:muy\s+)?baja|baja\s+(?:de\s+)?presion"
     r"|me\s+desmaye|desmayo|perdi\s+el\s+conocimiento|intubad\w*|terapia\s+intensiva|cuidados\s+intensivos"
     r"|\buci\b|epinefrina|paro\s+cardiaco"
+    # More ways to say "trouble breathing" (an airway reaction), found missing by an outside
+    # tester: "me costó respirar" was graded mild while "hard to breathe" was severe.
+    r"|struggl\w*\s+to\s+breathe|hard\s+time\s+breathing|catch\s+(?:my|his|her|a|their)\s+breath"
+    r"|breathing\s+(?:problems?|trouble|difficult\w*)|difficult\w*\s+breathing|breathless\w*|gasp\w*"
+    r"|chest\s+tight\w*|tight\w*\s+(?:in\s+(?:my|the|his|her)\s+)?chest|labou?red\s+breathing"
+    r"|cost\w*(?:\s+\w+)?\s+respirar|falta\w*\s+(?:el\s+)?aire|no\s+(?:me\s+|le\s+)?entraba\s+(?:el\s+)?aire"
+    r"|ahog\w*|asfixi\w*|dificult\w*(?:\s+\w+)?\s+respirar|dificil\s+respirar|respir\w*\s+con\s+dificultad"
+    r"|opresion\s+(?:en\s+el\s+|del\s+)?pecho|pecho\s+apretado|silbido\s+al\s+respirar"
 )
 _MILD = re.compile(
     r"hives|urticaria|itch\w*|prurit\w*|rash\w*|flush\w*|nause\w*|vomit\w*|sneez\w*|redness|red\s+skin"
