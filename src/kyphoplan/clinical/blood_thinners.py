@@ -61,6 +61,9 @@ def _stop(
     window, rule = o.window, o.rule
     if how.care_team:
         text = say("thinner.care-team.stop", drug=name, latest=window.starts)
+    elif ctx.is_past(window.starts):
+        # Too late for the planned hold (flagged below): never a "last dose" on a day gone.
+        text = say("general.stop.late", drug=name, procedure_day=ctx.procedure_day)
     elif o.interval.kind is HoldKind.DAYS:
         text = say(
             "thinner.stop.days", drug=name, last_day=window.last_dose_date, first_day=window.starts.date()

@@ -129,7 +129,10 @@ def _stop(
     drug = "/".join(dict.fromkeys(h.drug for h in holds))
     name = ctx.display_name(med, drug)
     window = hold_for_days(ctx.start, longest.days, ctx.facts.zone)
-    if weekly:
+    if ctx.is_past(window.starts):
+        # Too late for the planned hold (flagged by _lead_time): never a "last dose" on a day gone.
+        text = say("general.stop.late", drug=name, procedure_day=ctx.procedure_day)
+    elif weekly:
         # A weekly dose has its own weekday: name the days to skip, not a "last dose" date.
         text = say("diabetes.stop.weekly", drug=name, first_day=window.starts.date())
     elif longest.days == 0:
