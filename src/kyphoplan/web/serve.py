@@ -38,18 +38,29 @@ def _print_accounts(accounts: list[dict[str, str]]) -> None:
     print("Add the secret to an authenticator app to get the 6-digit sign-in codes.\n")
 
 
-def _deliver_forever(stop: threading.Event) -> None:
-    from django.db import close_old_connections
+def work_once() -> None:
+    """One pass of the demo's background work: queue due check-ins, send mail and texts,
+    send due reminders. The demo runs it every 5 seconds in-process; production runs
+    `send_checkins`, `deliver_outbox` and `send_reminders --loop 5` as services
+    (docs/deploy.md). The daily `liaison_reminders` is left to its command: the seeded
+    bone-health tracks would all be due at once."""
+    from django.utils import timezone
 
+    from kyphoplan.followup.dispatch import dispatch_due_checkins
     from kyphoplan.outbox.delivery import deliver_pending
     from kyphoplan.reminders.delivery import run_once as send_due_reminders
 
-    # The demo runs both workers in-process; production runs `deliver_outbox` and
-    # `send_reminders --loop 5` as services (docs/deploy.md).
+    dispatch_due_checkins(timezone.now())
+    deliver_pending()
+    send_due_reminders(limit=50)
+
+
+def _deliver_forever(stop: threading.Event) -> None:
+    from django.db import close_old_connections
+
     while not stop.wait(5):
         try:
-            deliver_pending()
-            send_due_reminders(limit=50)
+            work_once()
         finally:
             close_old_connections()
 
