@@ -192,3 +192,28 @@ def test_it_refuses_what_the_tokens_owner_may_not_do(client: Any, sam: Any, db: 
     bad = client.post("/api/v1/cases", data=json.dumps({"patient": {"name": "Y", "phone": "12"}}),
                       content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "patient.phone"
+
+
+def test_it_leaves_premedication_for_a_radiologist_to_sign(api: Callable[..., Any], client: Any, rita: Any) -> None:
+    """A contrast reaction gives Dolores premedication (prednisone), a prescription: Nora's token
+    is refused with 403 and the refusal is audited; Rita signs the same version."""
+    from kyphoplan.api.models import Scope
+    from kyphoplan.api.tokens import issue
+    from kyphoplan.audit.models import Action, AuditEvent
+
+    case_id = _open_case(api, "es")
+    put = api("put", f"/cases/{case_id}/intake", {"medications": ["lisinopril 10 mg"],
+                                                  "allergies": ["contraste: ronchas en 2019"]})
+    assert put.status_code == 200, put.content
+    plan = api("get", f"/cases/{case_id}/plan").json()
+    assert any(a["code"] == "take-premedication" for a in plan["plan"]["actions"]), plan["plan"]["actions"]
+    sign = {"version": plan["version"], "acknowledged_flags": [{**f, "note": "read"} for f in _high_flags(plan)]}
+
+    refused = api("post", f"/cases/{case_id}/plan/sign", sign)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "needs-radiologist"
+    assert AuditEvent.objects.filter(action=Action.DENIED, detail__needs="radiologist").count() == 1
+
+    _, token = issue(rita, "radiologist's console", [Scope("plans:sign")], now=NOW)
+    signed = client.post(f"/api/v1/cases/{case_id}/plan/sign", data=json.dumps(sign),
+                         content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert signed.status_code == 200, signed.content

@@ -65,3 +65,28 @@ def test_it_has_the_database_refuse_to_change_a_signed_version(version, nora):
     assert not PlanOverlay.objects.exists()
     version.refresh_from_db()
     assert version.plan == PLAN
+
+
+PREMEDICATION = {**PLAN, "actions": [*PLAN["actions"], {
+    "code": "take-premedication", "drug": "prednisone", "due": "2026-12-13T20:00:00-08:00", "audience": "patient",
+    "text": "Only if your radiologist approves: take prednisone 50 mg.",
+    "texts": {"en": "Only if your radiologist approves: take prednisone 50 mg.",
+              "es": "Solo si su radiólogo lo aprueba: tome 50 mg de prednisona."}}]}
+
+
+def test_it_leaves_a_plan_with_premedication_for_a_radiologist_to_sign(maria_case, nora, rita):
+    """Premedication is a prescription: the signed plan tells Maria "your radiologist wants you to
+    take this", so Nora may review it but Rita signs it (an outside tester saw a nurse sign it)."""
+    from kyphoplan.audit.models import Action, AuditEvent
+
+    version = PlanVersion.objects.create(case=maria_case, number=1, created_at=NOW, reason=Reason.INTAKE,
+                                         facts={"as_of": "x"}, plan=PREMEDICATION, ruleset_version="test")
+    with pytest.raises(services.NeedsRadiologist):
+        services.sign_version(nora, version, acknowledged=[], ip=None, now=NOW)
+    version.refresh_from_db()
+    assert not version.signed
+    assert AuditEvent.objects.filter(action=Action.DENIED, detail__needs="radiologist").exists()
+
+    services.sign_version(rita, version, acknowledged=[], ip=None, now=NOW)
+    version.refresh_from_db()
+    assert version.signed and version.signed_by == rita

@@ -14,6 +14,8 @@ from kyphoplan.staff.roles import Role
 VIEW_CASES = frozenset({Role.SCHEDULER, Role.NURSE, Role.RADIOLOGIST, Role.ADMIN})
 WORK_CASES = frozenset({Role.SCHEDULER, Role.NURSE, Role.ADMIN})
 REVIEW_PLANS = frozenset({Role.NURSE, Role.RADIOLOGIST})
+# A plan with premedication (prescription drugs for a contrast allergy) is the radiologist's order.
+SIGN_PREMEDICATION = frozenset({Role.RADIOLOGIST})
 BOOK = frozenset({Role.SCHEDULER, Role.NURSE, Role.ADMIN})
 MANAGE_ROOMS = frozenset({Role.ADMIN})
 

@@ -221,6 +221,7 @@ def add_override(
 def sign(acting_user: Any, version: PlanVersion, *, acknowledged: list[Acknowledgement], ip: str | None,
          now: datetime) -> list[Reminder]:
     """Sign the latest version with every open high flag acknowledged; reminders and status follow."""
+    plan_services.check_signer(acting_user, version, ip=ip, now=now)  # a refusal's audit row outlives the rollback
     with transaction.atomic():
         plan_services.sign_version(acting_user, version, acknowledged=acknowledged, ip=ip, now=now)
         return _sync(version.case, actor=acting_user, ip=ip, now=now, why="plan signed")

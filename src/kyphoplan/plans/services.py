@@ -43,6 +43,17 @@ class PlanNotReady(ValueError):
     """The case lacks something the engine needs (a date, an intake)."""
 
 
+class NeedsRadiologist(ValueError):
+    """A plan that asks the patient to take premedication (a prescription: prednisone,
+    diphenhydramine) tells them "your radiologist wants you to take this": a radiologist signs it."""
+
+    def __init__(self) -> None:
+        super().__init__("this plan has premedication for a contrast allergy: a radiologist signs it")
+
+
+RADIOLOGIST_SIGNS = frozenset({"take-premedication"})  # action codes whose order is the radiologist's
+
+
 class FlagsNotAcknowledged(ValueError):
     """Signing needs every open high flag acknowledged; `left` names those that were not."""
 
@@ -235,12 +246,23 @@ def open_high_flags(version: PlanVersion) -> list[dict[str, str]]:
     return out
 
 
+def check_signer(acting_user: Any, version: PlanVersion, *, ip: str | None, now: datetime) -> None:
+    """May this clinician sign this version? Call it before opening the signing transaction, so
+    that a refusal's audit row is kept. The engine's output never changes once stored."""
+    roles.require(acting_user, roles.REVIEW_PLANS, ip=ip, what="sign plan")
+    if (any(a.get("code") in RADIOLOGIST_SIGNS for a in version.plan.get("actions", []))
+            and not roles.has_role(acting_user, roles.SIGN_PREMEDICATION)):
+        record(acting_user, Action.DENIED, ip=ip, object_type=OBJECT_TYPE, object_id=version.pk, at=now,
+               detail={"tried": "sign plan", "needs": "radiologist"})
+        raise NeedsRadiologist
+
+
 def sign_version(
     acting_user: Any, version: PlanVersion, *, acknowledged: list[Acknowledgement], ip: str | None, now: datetime,
 ) -> None:
     """Sign the latest version, once every open high flag is acknowledged. From here on it
     never changes."""
-    roles.require(acting_user, roles.REVIEW_PLANS, ip=ip, what="sign plan")
+    check_signer(acting_user, version, ip=ip, now=now)
     with transaction.atomic():
         locked = PlanVersion.objects.select_for_update().get(pk=version.pk)
         if locked.signed:

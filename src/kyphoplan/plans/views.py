@@ -139,6 +139,9 @@ def sign(request: HttpRequest, case_id: UUID, number: int) -> HttpResponse:
         messages.success(request, f"Version {number} is signed. It can no longer change.")
     except services.FlagsNotAcknowledged as exc:
         messages.error(request, f"Not signed: tick each high flag to show you have read it ({len(exc.left)} left).")
+    except services.NeedsRadiologist:
+        messages.error(request, "Not signed: this plan has premedication for a contrast allergy, which is a "
+                                "radiologist's order. Ask a radiologist to review and sign it.")
     except ImmutableError as exc:
         messages.error(request, str(exc).capitalize() + ".")
     return redirect(f"/staff/cases/{case.pk}/plan/?v={number}")

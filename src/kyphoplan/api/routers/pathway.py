@@ -254,6 +254,8 @@ def post_sign(request: HttpRequest, case_id: UUID, body: SignIn) -> dict[str, An
         left = "; ".join(f"{f['code']} {f['drug']}".strip() for f in exc.left)
         raise ApiError(409, "flags-not-acknowledged", f"acknowledge every high flag: {left}",
                        "acknowledged_flags") from None
+    except plan_services.NeedsRadiologist as exc:
+        raise ApiError(403, "needs-radiologist", str(exc), "version") from None
     except ImmutableError as exc:
         raise ApiError(409, "not-signable", str(exc), "version") from None
     version.refresh_from_db()
