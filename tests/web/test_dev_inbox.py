@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from kyphoplan.devinbox.models import DevChannel, DevMessage
 from kyphoplan.devinbox.sinks import SmsInbox, SmtpInbox
+from kyphoplan.outbox.providers import Outgoing, send_email, send_sms
 from kyphoplan.reminders import config as reminder_config
 from kyphoplan.reminders.models import Reminder
-from kyphoplan.reminders.providers import Outgoing, send_email, send_sms
 from tests.pathway.fixtures import maria_case  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -1,7 +1,7 @@
 """The demo's local providers: an SMTP server (aiosmtpd) and a Twilio-compatible SMS
 endpoint, both on 127.0.0.1, both writing what they receive to `DevMessage`.
 
-The real senders (`outbox`, `reminders.providers`) talk to them exactly as they would to a
+The real senders (`outbox.delivery`, `outbox.providers`) talk to them exactly as they would to a
 real provider, so the demo exercises the same delivery code as production.
 """
 
