@@ -157,9 +157,9 @@ def test_it_texts_at_once_in_quiet_hours_but_never_late(
     # Another request, and the worker is down for more than an hour: no longer an answer.
     _req, late = _ask(client, {**maria_form, "form_token": "maria-token-late-00000001"})
     clock.move_to("2026-12-03T08:45:00+00:00")
-    assert run_once() == {"sent": 1, "failed": 1}
+    assert run_once() == {"sent": 1, "cancelled": 1}
     late.refresh_from_db()
-    assert late.status == MessageStatus.FAILED and late.error.startswith("not sent: too late")
+    assert late.status == MessageStatus.CANCELLED and late.error.startswith("not sent: too late")
     assert len(_inbox_texts()) == 1
 
 

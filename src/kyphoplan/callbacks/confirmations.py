@@ -11,7 +11,8 @@ stays within 160 characters. It goes out at once, at any hour, quiet hours inclu
 the answer to a request the patient has just made on the form, so they are waiting for it
 now (as for the thanks page), and it is not a message we start. It is an answer only while
 the request is fresh: a text the worker could not send within TEXT_FRESH (worker down,
-provider refusing) is not sent, and is marked failed "too late" for a person to see. A STOP
+provider refusing) is not sent ("not sent: too late", on the request's page; the email and
+the call still come, so there is nothing for a person to settle). A STOP
 on the number is honoured when the worker sends it (outbox.optouts). Nothing is texted when
 the practice has no text-message provider, and a number that cannot take texts (a landline,
 when the numbering plan says so) gets a "not sent" row with the reason.

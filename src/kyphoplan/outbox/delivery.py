@@ -79,8 +79,9 @@ def _not_yet(pk: int, token: str, attempts: int, now: datetime, error: str) -> M
 def deliver_one(pk: int, token: str, connection: BaseEmailBackend, now: datetime) -> MessageStatus | None:
     msg = OutboxMessage.objects.get(pk=pk)
     if msg.not_after is not None and now > msg.not_after:
-        _settle(pk, token, MessageStatus.FAILED, error=f"not sent: too late (due by {msg.not_after:%Y-%m-%d %H:%M} UTC)")
-        return MessageStatus.FAILED
+        _settle(pk, token, MessageStatus.CANCELLED, error=f"not sent: too late (it had to go by "
+                                                          f"{msg.not_after:%Y-%m-%d %H:%M} UTC)")
+        return MessageStatus.CANCELLED
     if msg.channel == MessageChannel.SMS:
         return _deliver_text(msg, token, now)
     try:

@@ -39,8 +39,8 @@ class OutboxMessage(models.Model):
     # so that record's staff page can show what was sent and what became of it.
     about_type = models.CharField(max_length=50, blank=True)
     about_id = models.CharField(max_length=64, blank=True)
-    # After this moment the message is no longer worth sending: the worker marks it failed
-    # instead (a person may still send it from the failed-messages page).
+    # After this moment the message is no longer worth sending: the worker does not send it
+    # ("not sent: too late"). A person who sends a failed message again lifts it.
     not_after = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
