@@ -21,6 +21,8 @@ from kyphoplan.callbacks.services import record_attempt
 from kyphoplan.cases import config as pathway_config
 from kyphoplan.cases.models import Case
 from kyphoplan.devinbox.sinks import SmsInbox, SmtpInbox
+from kyphoplan.outbox.delivery import run_once as send_outbox
+from kyphoplan.outbox.providers import get_sms_settings
 from kyphoplan.pathway.services import book, save_intake, submit_intake
 from kyphoplan.plans.services import latest
 from kyphoplan.reminders import config as reminder_config
@@ -120,18 +122,19 @@ def inbox(live_server: Any, settings: Any, monkeypatch: Any) -> Iterator[None]:
     for name, value in {"SMS_API_URL": sms.url, "SMS_ACCOUNT_SID": "ACdemo", "SMS_AUTH_TOKEN": "demo",
                         "SMS_FROM": "+15550100100", "BASE_URL": live_server.url}.items():
         monkeypatch.setenv(f"KYPHOPLAN_{name}", value)
-    reminder_config.get_config.cache_clear()
-    pathway_config.get_config.cache_clear()
+    caches = (reminder_config.get_config, pathway_config.get_config, get_sms_settings)
+    for cache in caches:
+        cache.cache_clear()
     yield
     smtp.stop()
     sms.stop()
     monkeypatch.undo()
-    reminder_config.get_config.cache_clear()
-    pathway_config.get_config.cache_clear()
+    for cache in caches:
+        cache.cache_clear()
 
 
 def test_it_serves_maria_the_public_pages_on_her_phone_in_spanish_and_on_a_desktop(
-    browse: Any, live_server: Any
+    browse: Any, live_server: Any, inbox: None, sam: Any
 ) -> None:
     seen = Visits()
     m = browse(phone=True, locale="es-US")
@@ -173,6 +176,35 @@ def test_it_serves_maria_the_public_pages_on_her_phone_in_spanish_and_on_a_deskt
     for url, name in [("/en/risks/", "05-risks-en-desktop"), ("/en/procedure/", "06-procedure-en-desktop")]:
         d.goto(live_server.url + url)
         seen(d, name, phone=False)
+
+    # She agreed to texts: the confirmation arrives by text too, in Spanish, in practice time.
+    assert send_outbox() == {"sent": 3}  # the schedulers' notice, her email, her text
+    s = browse(phone=False, user=sam)
+    s.goto(live_server.url + "/staff/inbox/")
+    texted = s.locator("article.message", has_text="Text message to +14155550123").locator(".body").inner_text()
+    assert f"{req.reference}. Le llamamos antes del" in texted and f"{due:%-H:%M}." in texted, texted
+    assert "Responda STOP" in texted and len(texted) <= 160 and spanish_problems(texted) == []
+    seen(s, "07-callback-text-es-inbox-desktop", phone=False)
+    s.goto(f"{live_server.url}/staff/requests/{req.pk}/")
+    sent = s.locator("#messages").inner_text()
+    assert sent.count("Sent") == 3 and "Text message" in sent and texted in sent, sent
+    seen(s, "08-callback-request-messages-desktop", phone=False)
+
+    # The same in English, asked on a desktop.
+    d.goto(live_server.url + "/en/request-a-call/")
+    d.get_by_label("Your name").fill("Mary Desktop")
+    d.get_by_label("Phone number").fill("415 555 0124")
+    d.get_by_label("Something else").check()
+    d.get_by_label("English").check()
+    d.get_by_label("Yes, you may call me at this number.").check()
+    d.get_by_label("You may also send me text messages.").check()
+    d.get_by_role("button", name="Send my request").click()
+    d.get_by_role("heading", name="We got your request").wait_for()
+    assert send_outbox() == {"sent": 2}
+    s.goto(live_server.url + "/staff/inbox/")
+    english = s.locator("article.message", has_text="Text message to +14155550124").locator(".body").inner_text()
+    assert "We will call you by" in english and english.endswith("Reply STOP to end texts.") and len(english) <= 160
+    seen(s, "09-callback-text-en-inbox-desktop", phone=False)
     seen.check()
 
 

@@ -1,6 +1,6 @@
 from django.core.mail import EmailMessage
 
-from kyphoplan.reminders.providers import _wire_bytes
+from kyphoplan.outbox.providers import _wire_bytes
 
 
 def test_it_writes_the_email_for_smtp_with_crlf_and_leaves_lines_starting_with_from_alone():

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from kyphoplan.devinbox.models import DevChannel, DevMessage
 from kyphoplan.devinbox.sinks import SmsInbox, SmtpInbox
+from kyphoplan.outbox.providers import Outgoing, send_email, send_sms
 from kyphoplan.reminders import config as reminder_config
 from kyphoplan.reminders.models import Reminder
-from kyphoplan.reminders.providers import Outgoing, send_email, send_sms
 from tests.pathway.fixtures import maria_case  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -48,6 +48,17 @@ def test_it_shows_sam_the_inbox_with_links_to_follow(inbox: Any, sam: Any, verif
                lambda: None)
     page = verified(sam).get("/staff/inbox/").content.decode()
     assert '<a href="http://127.0.0.1:8101/es/p/intake/abc/"' in page and "Email to maria@example.org" in page
+
+
+def test_it_records_who_read_the_inbox_and_which_messages(inbox: Any, sam: Any, verified: Any) -> None:
+    from kyphoplan.audit.models import Action, AuditEvent
+
+    for key in ("k1", "k2"):
+        send_email(Outgoing(key, "maria@example.org", "Preguntas", "Abra http://x/es/p/intake/abc/"), lambda: None)
+    verified(sam).get("/staff/inbox/", REMOTE_ADDR="10.0.0.7")
+    event = AuditEvent.objects.get(object_type="devmessage")
+    assert (event.action, event.actor_username, event.ip) == (Action.LIST, "sam", "10.0.0.7")
+    assert event.detail == {"count": 2, "ids": [str(m.pk) for m in DevMessage.objects.all()]}
 
 
 def test_it_is_not_there_in_production(settings: Any, sam: Any, verified: Any) -> None:

@@ -19,6 +19,7 @@ from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
 from kyphoplan.callbacks.models import OPEN_STATUSES, CallbackRequest, Status
 from kyphoplan.callbacks.services import OBJECT_TYPE
+from kyphoplan.outbox.models import OutboxMessage
 from kyphoplan.web import keyset
 from kyphoplan.web.csvsafe import safe_row
 from kyphoplan.web.textsearch import term as search_term
@@ -118,6 +119,12 @@ def access_request(user: User, request_id: UUID, *, ip: str | None) -> CallbackR
     req = CallbackRequest.objects.select_related("assigned_to").get(pk=request_id)
     record(user, Action.VIEW, ip=ip, object_type=OBJECT_TYPE, object_id=req.pk)
     return req
+
+
+def messages_about(req: CallbackRequest) -> list[OutboxMessage]:
+    """What was queued about a request read through access_request (the schedulers' notice,
+    the patient's confirmations), oldest first: part of that read and of its audit row."""
+    return list(OutboxMessage.objects.filter(about_type=OBJECT_TYPE, about_id=str(req.pk)).order_by("id"))
 
 
 CSV_FIELDS = [

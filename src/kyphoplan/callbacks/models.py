@@ -12,6 +12,8 @@ from django.utils.translation import pgettext_lazy
 
 from kyphoplan.web.textsearch import search_text
 
+OBJECT_TYPE = "callbackrequest"  # a request's name in the audit trail and on outbox messages
+
 
 class Status(models.TextChoices):
     NEW = "new", "New"

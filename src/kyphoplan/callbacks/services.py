@@ -15,19 +15,16 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone, translation
-from django.utils.translation import gettext as _
 
 from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
-from kyphoplan.callbacks import sla
+from kyphoplan.callbacks import confirmations, sla
 from kyphoplan.callbacks.hours import Practice, expected_call_by
-from kyphoplan.callbacks.models import CallAttempt, CallbackRequest, Outcome, Status
+from kyphoplan.callbacks.models import OBJECT_TYPE, CallAttempt, CallbackRequest, Outcome, Status
 from kyphoplan.callbacks.workflow import check_transition, status_after_attempt
 from kyphoplan.outbox.delivery import enqueue
 
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L: read aloud on the phone
-OBJECT_TYPE = "callbackrequest"
 
 
 def new_reference() -> str:
@@ -103,8 +100,7 @@ def _create(
             username="public",
         )
         _notify_schedulers(req, practice, now)
-        if req.email:
-            _confirm_to_patient(req, practice, now)
+        confirmations.confirm(req, practice, now)
     return req
 
 
@@ -124,26 +120,8 @@ def _notify_schedulers(req: CallbackRequest, practice: Practice, now: datetime) 
             f"Open it (sign-in needed): {base}/staff/requests/{req.pk}/\n"
         ),
         now=now,
+        about=(OBJECT_TYPE, req.pk),
     )
-
-
-def _confirm_to_patient(req: CallbackRequest, practice: Practice, now: datetime) -> None:
-    """The patient gave an email address: tell them, in their language, that we have the request
-    and when to expect the call. No name, no health detail: the reference and the time only."""
-    language = req.language if req.language in ("en", "es") else "en"
-    with translation.override(language), timezone.override(practice.hours.zone):
-        when = formats.date_format(timezone.localtime(req.due_by), _("l, F j"))
-        at = formats.time_format(timezone.localtime(req.due_by), _("g:i A"))
-        subject = _("We got your request %(reference)s") % {"reference": req.reference}
-        body = "\n\n".join([
-            _("We got your request to be called. Your reference number is %(reference)s.")
-            % {"reference": req.reference},
-            _("We will call you by %(when)s, at %(time)s.") % {"when": when, "time": at},
-            _("If you need help sooner, call us at %(phone)s. In an emergency, call 911.")
-            % {"phone": practice.phone},
-            practice.name,
-        ])
-    enqueue(kind="callback.confirm", to=req.email, subject=subject, body=body + "\n", now=now)
 
 
 def _require(user: User, perm: str) -> None:
@@ -265,4 +243,4 @@ def assign(
     req.refresh_from_db()
 
 
-__all__ = ["NewRequest", "Status", "assign", "change_status", "record_attempt", "submit_request"]
+__all__ = ["OBJECT_TYPE", "NewRequest", "Status", "assign", "change_status", "record_attempt", "submit_request"]

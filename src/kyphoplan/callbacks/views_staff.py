@@ -88,6 +88,7 @@ def detail(request: StaffRequest, request_id: UUID) -> HttpResponse:
         {
             "req": req,
             "attempts": req.attempts.select_related("by"),
+            "sent": access.messages_about(req),
             "overdue": req.status in OPEN_STATUSES and req.due_by < timezone.now(),
             "can_change": can_change,
             "can_log_call": can_change and req.status in OPEN_STATUSES,

@@ -4,6 +4,7 @@ codes and the prior-authorization packet; the payer-criteria page for the practi
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from kyphoplan.candidacy.spine import spine_svg
 from kyphoplan.candidacy.summary import current_payer_records
 from kyphoplan.cases import roles
 from kyphoplan.cases.localtime import practice_time
+from kyphoplan.cases.models import Case
 from kyphoplan.clinical.candidacy import Answer
 from kyphoplan.clinical.grading import GradingError, one_decimal
 from kyphoplan.clinical.payer_criteria import shipped_records
@@ -107,33 +109,35 @@ def checklist(request: HttpRequest, case_id: str) -> HttpResponse:
     return redirect("candidacy:page", case_id=s.case.pk)
 
 
+def _decide(request: HttpRequest, case_id: str, what: str, verb: Callable[[Case], object], *, refused: str,
+            done: str) -> HttpResponse:
+    """A checklist decision (override, signature): the verb on the case, then a message that
+    says it was recorded, or why not."""
+    s = access_candidacy(request.user, case_id, ip=client_ip(request), now=timezone.now(), what=what)
+    try:
+        verb(s.case)
+    except services.CandidacyError as exc:
+        messages.error(request, f"{refused}: {exc}.")
+    else:
+        messages.success(request, done)
+    return redirect("candidacy:page", case_id=s.case.pk)
+
+
 @require_POST
 @staff_required()
 @practice_time
 def override(request: HttpRequest, case_id: str) -> HttpResponse:
-    s = access_candidacy(request.user, case_id, ip=client_ip(request), now=timezone.now(), what="override")
-    try:
-        services.do_override(request.user, s.case, item_id=request.POST.get("item", ""),
-                             reason=request.POST.get("reason", ""), ip=client_ip(request), now=timezone.now())
-    except services.CandidacyError as exc:
-        messages.error(request, f"Not overridden: {exc}.")
-    else:
-        messages.success(request, "Override recorded.")
-    return redirect("candidacy:page", case_id=s.case.pk)
+    return _decide(request, case_id, "override", lambda case: services.do_override(
+        request.user, case, item_id=request.POST.get("item", ""), reason=request.POST.get("reason", ""),
+        ip=client_ip(request), now=timezone.now()), refused="Not overridden", done="Override recorded.")
 
 
 @require_POST
 @staff_required()
 @practice_time
 def sign(request: HttpRequest, case_id: str) -> HttpResponse:
-    s = access_candidacy(request.user, case_id, ip=client_ip(request), now=timezone.now(), what="sign checklist")
-    try:
-        services.do_sign_checklist(request.user, s.case, ip=client_ip(request), now=timezone.now())
-    except services.CandidacyError as exc:
-        messages.error(request, f"Not signed: {exc}.")
-    else:
-        messages.success(request, "Checklist signed.")
-    return redirect("candidacy:page", case_id=s.case.pk)
+    return _decide(request, case_id, "sign checklist", lambda case: services.do_sign_checklist(
+        request.user, case, ip=client_ip(request), now=timezone.now()), refused="Not signed", done="Checklist signed.")
 
 
 @require_GET

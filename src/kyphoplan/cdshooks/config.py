@@ -14,7 +14,6 @@ but cannot be read stops the start-up (ImproperlyConfigured).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,6 +23,7 @@ from jwt import PyJWK, PyJWKSet
 from jwt.exceptions import PyJWKError, PyJWKSetError
 
 from kyphoplan.cdshooks.jwks import key_from_url
+from kyphoplan.web.env import json_object_setting
 
 # Asymmetric only: `none` and the HMAC family are never accepted.
 ALLOWED_ALGORITHMS = frozenset(
@@ -62,16 +62,8 @@ def _strings(value: object, where: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=4)
 def parse_issuers(raw: str) -> dict[str, Issuer]:
-    if not raw.strip():
-        return {}
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise _fail(f"not valid JSON ({exc.msg} at {exc.pos})") from None
-    if not isinstance(data, dict):
-        raise _fail("must be an object keyed by issuer")
     issuers = {}
-    for iss, entry in data.items():
+    for iss, entry in json_object_setting(raw, _fail, keyed_by="issuer").items():
         if not isinstance(entry, dict) or isinstance(entry.get("jwks"), dict) == isinstance(entry.get("jwks_url"), str):
             raise _fail(f"{iss}: needs a 'jwks' object or a 'jwks_url' (one of them)")
         unknown = set(entry) - {"jwks", "jwks_url", "subjects", "fhir_servers"}

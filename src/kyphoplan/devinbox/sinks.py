@@ -1,7 +1,7 @@
 """The demo's local providers: an SMTP server (aiosmtpd) and a Twilio-compatible SMS
 endpoint, both on 127.0.0.1, both writing what they receive to `DevMessage`.
 
-The real senders (`outbox`, `reminders.providers`) talk to them exactly as they would to a
+The real senders (`outbox.delivery`, `outbox.providers`) talk to them exactly as they would to a
 real provider, so the demo exercises the same delivery code as production.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from aiosmtpd.controller import Controller
-from django.db import close_old_connections
+from django.db import connection
 from django.utils import timezone
 
 from kyphoplan.devinbox.models import DevChannel, DevMessage
@@ -29,11 +29,18 @@ def _text_of(message: email.message.EmailMessage) -> str:
     return part.get_content() if part is not None else ""
 
 
-def _store(**fields: Any) -> DevMessage:
+def _store(*, numbered: bool = False, **fields: Any) -> DevMessage:
+    """Keep one message. The servers' threads come and go, so each closes its database
+    connection when done: left open, it would outlive its thread (a PostgreSQL session that
+    keeps the test database from being dropped)."""
     try:
-        return DevMessage.objects.create(received_at=timezone.now(), **fields)
+        row = DevMessage.objects.create(received_at=timezone.now(), **fields)
+        if numbered:  # an id like a provider's, for the SMS endpoint's answer
+            row.provider_id = f"DEV{row.pk:010d}"
+            row.save(update_fields=["provider_id"])
+        return row
     finally:
-        close_old_connections()
+        connection.close()
 
 
 class _SmtpHandler:
@@ -67,10 +74,7 @@ class _SmsHandler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
         row = _store(channel=DevChannel.SMS, sender=form.get("From", ""), to=form.get("To", ""),
-                     body=form.get("Body", ""))
-        row.provider_id = f"DEV{row.pk:010d}"
-        DevMessage.objects.filter(pk=row.pk).update(provider_id=row.provider_id)
-        close_old_connections()
+                     body=form.get("Body", ""), numbered=True)
         payload = json.dumps({"sid": row.provider_id, "status": "queued"}).encode()
         self.send_response(201)
         self.send_header("Content-Type", "application/json")

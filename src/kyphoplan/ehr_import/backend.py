@@ -15,7 +15,6 @@ Setting SMART_BACKEND_CLIENTS (JSON), keyed by the FHIR base URL:
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 import uuid
@@ -28,6 +27,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from kyphoplan.ehr_import.smart_discovery import SmartError, discover, post_form
+from kyphoplan.web.env import json_object_setting
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 ASSERTION_LIFETIME = 300  # seconds: the most the specification allows
@@ -52,16 +52,8 @@ def _fail(message: str) -> ImproperlyConfigured:
 
 @lru_cache(maxsize=4)
 def parse_backend_clients(raw: str) -> dict[str, BackendClient]:
-    if not raw.strip():
-        return {}
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise _fail(f"not valid JSON ({exc.msg} at {exc.pos})") from None
-    if not isinstance(data, dict):
-        raise _fail("must be an object keyed by FHIR base URL")
     clients = {}
-    for base, entry in data.items():
+    for base, entry in json_object_setting(raw, _fail, keyed_by="FHIR base URL").items():
         if not isinstance(entry, dict) or not {"client_id", "key_file", "kid"} <= set(entry):
             raise _fail(f"{base}: needs client_id, key_file and kid")
         unknown = set(entry) - {"client_id", "key_file", "kid", "alg", "scope"}

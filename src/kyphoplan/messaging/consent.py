@@ -11,7 +11,10 @@ from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
 from kyphoplan.cases import roles
 from kyphoplan.messaging.models import ConsentSource, ConsentState, InboundMessage, Purpose, SmsConsent
+from kyphoplan.outbox.models import MessageChannel, MessageStatus, OutboxMessage
 from kyphoplan.reminders.models import LIVE, Reminder, ReminderChannel, ReminderStatus
+
+OPTED_OUT = "opted out by text (STOP)"
 
 
 def current_state(phone: str, purpose: Purpose) -> ConsentState | None:
@@ -30,6 +33,13 @@ def may_text(phone: str, purpose: Purpose, *, case_opted_in: bool) -> bool:
     return state == ConsentState.GRANTED or case_opted_in
 
 
+def outbox_refusal(phone: str) -> str:
+    """The outbox's question (outbox.optouts) for the texts it sends, which have no case: the
+    confirmation of a call-back request, about arranging a visit, so the appointment purpose.
+    A revoked number is refused; the patient's tick on the form is the consent otherwise."""
+    return OPTED_OUT if current_state(phone, Purpose.APPOINTMENT) == ConsentState.REVOKED else ""
+
+
 def revoke_number(phone: str, *, inbound: InboundMessage | None, now: datetime) -> int:
     """STOP: every purpose on this number, at once; queued texts to it are cancelled.
     Returns how many queued texts were stopped."""
@@ -38,7 +48,10 @@ def revoke_number(phone: str, *, inbound: InboundMessage | None, now: datetime) 
             SmsConsent.objects.create(phone_e164=phone, purpose=purpose, state=ConsentState.REVOKED,
                                       source=ConsentSource.KEYWORD, at=now, inbound=inbound)
         stopped = Reminder.objects.filter(to=phone, channel=ReminderChannel.SMS, status__in=LIVE).update(
-            status=ReminderStatus.CANCELLED, last_error="opted out by text (STOP)", claim_token="")
+            status=ReminderStatus.CANCELLED, last_error=OPTED_OUT, claim_token="")
+        stopped += OutboxMessage.objects.filter(
+            to=phone, channel=MessageChannel.SMS, status__in=[MessageStatus.PENDING, MessageStatus.CLAIMED]).update(
+            status=MessageStatus.CANCELLED, error=OPTED_OUT, claim_token="")
         record(None, Action.UPDATE, ip=None, object_type="sms_consent", object_id=inbound.pk if inbound else "",
                at=now, username="patient-sms", detail={"revoked": [p.value for p in Purpose], "stopped": stopped})
     return stopped

@@ -1,8 +1,11 @@
-"""Queue and deliver staff emails, on the leased mechanism of outbox.leases.
+"""Queue and deliver the outbox's messages (staff emails, call-back confirmations by email
+and by text), on the leased mechanism of outbox.leases.
 
-A refused connection is retried with a backoff (the server never had the message); a
+A refused connection is retried with a backoff (the provider never had the message); a
 failure after the point of no return leaves the message IN_DOUBT for a person; a refused
-recipient or sender is FAILED. Nothing is ever sent twice without a person deciding.
+recipient or sender is FAILED. Nothing is ever sent twice without a person deciding. A text
+goes through the same SMS sender as reminders (outbox.providers), only to a number that has
+not said STOP (outbox.optouts), and never after its `not_after`.
 """
 
 from __future__ import annotations
@@ -16,8 +19,16 @@ from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
-from kyphoplan.outbox import leases
-from kyphoplan.outbox.models import LIFECYCLE, MessageStatus, OutboxMessage
+from kyphoplan.outbox import leases, optouts
+from kyphoplan.outbox.models import LIFECYCLE, MessageChannel, MessageStatus, OutboxMessage
+from kyphoplan.outbox.providers import (
+    InDoubt,
+    Outgoing,
+    PermanentFailure,
+    TemporaryFailure,
+    get_sms_settings,
+    send_sms,
+)
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
@@ -25,10 +36,19 @@ MAX_ATTEMPTS = 6
 BATCH = 100
 
 
-def enqueue(*, kind: str, to: str, subject: str, body: str, now: datetime) -> OutboxMessage:
-    """Call inside the transaction that makes the change, so both commit or neither."""
-    return OutboxMessage.objects.create(kind=kind, to=to, subject=subject, body=body, created_at=now,
-                                        next_attempt_at=now)
+class _LostClaim(RuntimeError):
+    pass
+
+
+def enqueue(*, kind: str, to: str, subject: str, body: str, now: datetime,
+            channel: MessageChannel = MessageChannel.EMAIL, about: tuple[str, object] | None = None,
+            not_after: datetime | None = None) -> OutboxMessage:
+    """Call inside the transaction that makes the change, so both commit or neither.
+    `about`: the record the message is about, (object type, id) as in the audit trail."""
+    about_type, about_id = about if about else ("", "")
+    return OutboxMessage.objects.create(kind=kind, channel=channel, to=to, subject=subject, body=body,
+                                        created_at=now, next_attempt_at=now, not_after=not_after,
+                                        about_type=about_type, about_id=str(about_id))
 
 
 def claim(message_id: int, now: datetime) -> bool:
@@ -47,18 +67,27 @@ def _settle(pk: int, token: str, status: MessageStatus, **fields: object) -> Non
         status=status, **fields)
 
 
+def _not_yet(pk: int, token: str, attempts: int, now: datetime, error: str) -> MessageStatus:
+    """The provider never had the message: waiting again, later, unless tried too often."""
+    final = attempts >= MAX_ATTEMPTS
+    status = MessageStatus.FAILED if final else MessageStatus.PENDING
+    _settle(pk, token, status, attempts=attempts, next_attempt_at=now + leases.backoff(attempts), error=error[:300])
+    log.warning("outbox message %s: %s", pk, error)
+    return status
+
+
 def deliver_one(pk: int, token: str, connection: BaseEmailBackend, now: datetime) -> MessageStatus | None:
     msg = OutboxMessage.objects.get(pk=pk)
+    if msg.not_after is not None and now > msg.not_after:
+        _settle(pk, token, MessageStatus.CANCELLED, error=f"not sent: too late (it had to go by "
+                                                          f"{msg.not_after:%Y-%m-%d %H:%M} UTC)")
+        return MessageStatus.CANCELLED
+    if msg.channel == MessageChannel.SMS:
+        return _deliver_text(msg, token, now)
     try:
         connection.open()
     except (OSError, smtplib.SMTPException) as exc:
-        # The server never had the message: waiting again, later, unless tried too often.
-        attempts = msg.attempts + 1
-        final = attempts >= MAX_ATTEMPTS
-        _settle(pk, token, MessageStatus.FAILED if final else MessageStatus.PENDING, attempts=attempts,
-                next_attempt_at=now + leases.backoff(attempts), error=f"connect: {type(exc).__name__}"[:300])
-        log.warning("outbox message %s: %s", pk, type(exc).__name__)
-        return MessageStatus.FAILED if final else MessageStatus.PENDING
+        return _not_yet(pk, token, msg.attempts + 1, now, f"connect: {type(exc).__name__}")
     if not leases.to_sending(OutboxMessage, LIFECYCLE, pk, token, timezone.now() + LEASE):
         return None
     try:
@@ -76,6 +105,36 @@ def deliver_one(pk: int, token: str, connection: BaseEmailBackend, now: datetime
     return MessageStatus.SENT
 
 
+def _deliver_text(msg: OutboxMessage, token: str, now: datetime) -> MessageStatus | None:
+    pk = msg.pk
+    refused = optouts.refusal(msg.to)
+    if refused:
+        _settle(pk, token, MessageStatus.CANCELLED, error=refused[:300])
+        return MessageStatus.CANCELLED
+
+    def commit_point() -> None:
+        if not leases.to_sending(OutboxMessage, LIFECYCLE, pk, token, timezone.now() + LEASE):
+            raise _LostClaim  # cancelled (STOP), or the lease ran out and another worker has it
+
+    try:
+        provider_id = send_sms(Outgoing(key=f"outbox-{pk}", to=msg.to, subject="", body=msg.body), commit_point,
+                               get_sms_settings())
+    except _LostClaim:
+        return None
+    except InDoubt as exc:
+        _settle(pk, token, MessageStatus.IN_DOUBT, error=str(exc)[:300])
+        return MessageStatus.IN_DOUBT
+    except PermanentFailure as exc:
+        _settle(pk, token, MessageStatus.FAILED, error=str(exc)[:300])
+        return MessageStatus.FAILED
+    except TemporaryFailure as exc:
+        # One try counts once: SENDING (past the point of no return) has already counted it.
+        attempts, status = OutboxMessage.objects.values_list("attempts", "status").get(pk=pk)
+        return _not_yet(pk, token, attempts + (1 if status == MessageStatus.CLAIMED else 0), now, str(exc))
+    _settle(pk, token, MessageStatus.SENT, sent_at=timezone.now(), provider_message_id=provider_id[:200], error="")
+    return MessageStatus.SENT
+
+
 def run_once(limit: int = BATCH, now: datetime | None = None) -> dict[str, int]:
     """One batch: recover rows of dead workers, claim up to `limit`, send them. Counts by outcome."""
     counts: dict[str, int] = {}
@@ -83,7 +142,7 @@ def run_once(limit: int = BATCH, now: datetime | None = None) -> dict[str, int]:
     won = leases.claim_batch(OutboxMessage, LIFECYCLE, now or timezone.now(), limit, LEASE)
     if not won:
         return counts
-    connection = get_connection()
+    connection = get_connection()  # opened by the first email of the batch, if any
     try:
         for pk, token in won:
             status = deliver_one(pk, token, connection, timezone.now())

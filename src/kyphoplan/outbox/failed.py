@@ -1,4 +1,5 @@
-"""Staff emails on the failed-messages page (outbox.sources)."""
+"""The outbox's messages (staff emails, call-back confirmations) on the failed-messages page
+(outbox.sources)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ STUCK = [MessageStatus.FAILED, MessageStatus.IN_DOUBT]
 
 def stuck(limit: int) -> list[Stuck]:
     rows = OutboxMessage.objects.filter(status__in=STUCK).order_by("-id")[:limit]
-    return [Stuck(source="staff-email", pk=m.pk, kind=m.kind, to=m.to, status=m.get_status_display(),
+    return [Stuck(source="staff-email", pk=m.pk, kind=f"{m.kind} ({m.get_channel_display().lower()})", to=m.to, status=m.get_status_display(),
                   in_doubt=m.status == MessageStatus.IN_DOUBT, error=m.error, attempts=m.attempts,
                   since=m.sent_at or m.next_attempt_at or m.created_at) for m in rows]
 
@@ -27,7 +28,7 @@ def settle(acting_user: Any, pk: int, resend: bool, ip: str | None, now: datetim
     with transaction.atomic():
         if resend:
             changed = OutboxMessage.objects.filter(pk=pk, status__in=STUCK).update(
-                status=MessageStatus.PENDING, attempts=0, next_attempt_at=now, claim_token="",
+                status=MessageStatus.PENDING, attempts=0, next_attempt_at=now, claim_token="", not_after=None,
                 error=f"sent again by {acting_user.get_username()}")
         else:
             changed = OutboxMessage.objects.filter(pk=pk, status=MessageStatus.IN_DOUBT).update(
@@ -39,4 +40,4 @@ def settle(acting_user: Any, pk: int, resend: bool, ip: str | None, now: datetim
 
 
 def register_staff_email() -> None:
-    register("staff-email", Source(label="Staff emails", stuck=stuck, settle=settle))
+    register("staff-email", Source(label="Staff emails and call-back confirmations", stuck=stuck, settle=settle))

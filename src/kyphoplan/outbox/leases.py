@@ -1,6 +1,7 @@
 """The one delivery mechanism every outgoing message uses: claim with a lease, mark the
-point of no return, settle. Staff emails (outbox.OutboxMessage) and patient reminders
-(reminders.Reminder) are two tables on this one mechanism.
+point of no return, settle. Messages with no case (outbox.OutboxMessage: staff emails,
+call-back confirmations by email and text) and patient reminders (reminders.Reminder) are
+two tables on this one mechanism.
 
 1. claim: a due row (or one whose claim's lease ran out: its worker died before sending)
    becomes CLAIMED with a fresh token and a lease, by a conditional UPDATE only one

@@ -6,20 +6,9 @@ from dataclasses import dataclass
 from datetime import time
 from functools import cache
 
+from kyphoplan.outbox.providers import SmsSettings, load_sms_settings
 from kyphoplan.reminders.schedule import QuietHours
 from kyphoplan.web.env import EnvError, env_int, env_str
-
-
-@dataclass(frozen=True)
-class SmsSettings:
-    api_url: str
-    account_sid: str
-    auth_token: str
-    sender: str
-
-    @property
-    def configured(self) -> bool:
-        return bool(self.account_sid and self.auth_token and self.sender)
 
 
 @dataclass(frozen=True)
@@ -43,12 +32,7 @@ def load_config() -> ReminderConfig:
         quiet=_quiet(env_str("KYPHOPLAN_QUIET_HOURS", "21:00-08:00")),
         lease_seconds=env_int("KYPHOPLAN_REMINDER_LEASE_SECONDS", 300, minimum=5),
         max_attempts=env_int("KYPHOPLAN_REMINDER_MAX_ATTEMPTS", 6, minimum=1),
-        sms=SmsSettings(
-            api_url=env_str("KYPHOPLAN_SMS_API_URL", "https://api.twilio.com").rstrip("/"),
-            account_sid=env_str("KYPHOPLAN_SMS_ACCOUNT_SID"),
-            auth_token=env_str("KYPHOPLAN_SMS_AUTH_TOKEN"),
-            sender=env_str("KYPHOPLAN_SMS_FROM"),
-        ),
+        sms=load_sms_settings(),
     )
 
 

@@ -21,9 +21,7 @@ from django.utils import timezone
 
 from kyphoplan.outbox import leases
 from kyphoplan.outbox.leases import Lifecycle
-from kyphoplan.reminders.config import get_config
-from kyphoplan.reminders.models import Reminder, ReminderStatus
-from kyphoplan.reminders.providers import (
+from kyphoplan.outbox.providers import (
     InDoubt,
     Outgoing,
     PermanentFailure,
@@ -31,6 +29,8 @@ from kyphoplan.reminders.providers import (
     send_email,
     send_sms,
 )
+from kyphoplan.reminders.config import get_config
+from kyphoplan.reminders.models import Reminder, ReminderStatus
 from kyphoplan.reminders.schedule import backoff
 
 log = logging.getLogger(__name__)

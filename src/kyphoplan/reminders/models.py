@@ -76,5 +76,4 @@ KIND_LABELS = {
     "last-dose": "Last dose",
     "fasting-evening": "Fasting starts",
     "arrival-morning": "Arrival",
-    "callback-confirmation": "Call-back request received",
 }

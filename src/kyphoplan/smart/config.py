@@ -8,12 +8,13 @@ but cannot be read stops the start-up (ImproperlyConfigured).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from kyphoplan.web.env import json_object_setting
 
 SCOPE = "launch openid fhirUser"
 
@@ -30,16 +31,8 @@ def _fail(message: str) -> ImproperlyConfigured:
 
 @lru_cache(maxsize=4)
 def parse_launch_ehrs(raw: str) -> dict[str, LaunchEhr]:
-    if not raw.strip():
-        return {}
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise _fail(f"not valid JSON ({exc.msg} at {exc.pos})") from None
-    if not isinstance(data, dict):
-        raise _fail("must be an object keyed by the EHR's FHIR base URL")
     ehrs = {}
-    for iss, entry in data.items():
+    for iss, entry in json_object_setting(raw, _fail, keyed_by="the EHR's FHIR base URL").items():
         if not isinstance(entry, dict) or set(entry) != {"client_id"} or not isinstance(entry["client_id"], str):
             raise _fail(f"{iss}: needs exactly a 'client_id' string")
         if not iss.startswith(("https://", "http://")):

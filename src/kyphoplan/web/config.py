@@ -23,6 +23,7 @@ from kyphoplan.booking.slots import BookingRules
 from kyphoplan.callbacks.hours import Practice
 from kyphoplan.cases.config import PathwayConfig
 from kyphoplan.cases.config import get_config as get_pathway_config
+from kyphoplan.outbox.providers import get_sms_settings
 from kyphoplan.reminders.config import ReminderConfig
 from kyphoplan.reminders.config import get_config as get_reminder_config
 from kyphoplan.web.env import EnvError, env_str
@@ -44,7 +45,8 @@ class KyphoplanSettings:
 
 
 def _clear_caches() -> None:
-    for getter in (get_practice, get_phone_region, get_pathway_config, get_rules, get_reminder_config):
+    for getter in (get_practice, get_phone_region, get_pathway_config, get_rules, get_reminder_config,
+                   get_sms_settings):
         getter.cache_clear()
 
 
@@ -94,6 +96,7 @@ def read_settings(*, fresh: bool = False) -> KyphoplanSettings:
         _clear_caches()
     log_level()
     base_url()
+    get_sms_settings()  # the outbox's texts (call-back confirmations); reminders read their own copy
     return KyphoplanSettings(
         practice=get_practice(),
         pathway=get_pathway_config(),

@@ -6,8 +6,10 @@ never a silent fallback to a default.
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -67,6 +69,21 @@ def env_list(name: str, default: list[str], *, environ: Mapping[str, str] | None
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def json_object_setting(raw: str, fail: Callable[[str], Exception], *, keyed_by: str) -> dict[str, Any]:
+    """A setting that holds a JSON object (the SMART and CDS Hooks settings, keyed by a URL):
+    {} when it is empty, the object otherwise. Anything else raises `fail(message)`, whose
+    exception names the setting: not JSON (with where), or not an object."""
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise fail(f"not valid JSON ({exc.msg} at {exc.pos})") from None
+    if not isinstance(data, dict):
+        raise fail(f"must be an object keyed by {keyed_by}")
+    return data
 
 
 def database_from_url(url: str) -> dict[str, object]:

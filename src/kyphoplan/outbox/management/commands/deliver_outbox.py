@@ -1,4 +1,5 @@
-"""`deliver_outbox [--loop SECONDS] [--batch N]`: send waiting staff emails (run as a service)."""
+"""`deliver_outbox [--loop SECONDS] [--batch N]`: send waiting staff emails and call-back
+confirmations (run as a service)."""
 
 import time
 
@@ -8,7 +9,7 @@ from kyphoplan.outbox.delivery import BATCH, run_once
 
 
 class Command(BaseCommand):
-    help = ("Send waiting staff emails until none is due, then stop, or wait N seconds and look "
+    help = ("Send waiting staff emails and call-back confirmations until none is due, then stop, or wait N seconds and look "
             "again with --loop N. Safe to run several at once.")
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]

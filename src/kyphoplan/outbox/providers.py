@@ -1,4 +1,6 @@
-"""Email (SMTP) and SMS (a Twilio-compatible HTTP API) senders.
+"""Email (SMTP) and SMS (a Twilio-compatible HTTP API) senders, for every message that
+goes to a patient: reminders and links (reminders.delivery) and call-back confirmations
+(outbox.delivery). They live in this low app so both can use them.
 
 Each sender does everything it can before the point of no return, then calls
 `commit_point()` (which records SENDING in the database), then does the one
@@ -19,12 +21,40 @@ import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.generator import BytesGenerator
+from functools import cache
 from urllib.parse import urlencode, urlparse
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 
-from kyphoplan.reminders.config import SmsSettings
+from kyphoplan.web.env import env_str
+
+
+@dataclass(frozen=True)
+class SmsSettings:
+    api_url: str
+    account_sid: str
+    auth_token: str
+    sender: str
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.account_sid and self.auth_token and self.sender)
+
+
+def load_sms_settings() -> SmsSettings:
+    """The text-message provider, from KYPHOPLAN_SMS_* (docs/deploy.md)."""
+    return SmsSettings(
+        api_url=env_str("KYPHOPLAN_SMS_API_URL", "https://api.twilio.com").rstrip("/"),
+        account_sid=env_str("KYPHOPLAN_SMS_ACCOUNT_SID"),
+        auth_token=env_str("KYPHOPLAN_SMS_AUTH_TOKEN"),
+        sender=env_str("KYPHOPLAN_SMS_FROM"),
+    )
+
+
+@cache
+def get_sms_settings() -> SmsSettings:
+    return load_sms_settings()
 
 
 class TemporaryFailure(RuntimeError):
