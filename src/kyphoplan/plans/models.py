@@ -4,7 +4,7 @@ A version stores the facts JSON it was computed from, the contract JSON the
 engine produced (both compressed, `fields.CompressedJSONField`; read back as the same
 dicts) and the engine's rule-set version, so it can be replayed. Once
 signed, a version and its overlays never change: the ORM refuses (save, delete,
-queryset update/delete) and so does the database (triggers, migration 0002).
+queryset update/delete) and so does the database (triggers, migrations 0002 and 0004).
 """
 
 from __future__ import annotations
