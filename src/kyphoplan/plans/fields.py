@@ -1,7 +1,7 @@
 """A JSON object stored compressed: the `facts` and `plan` of a plan version.
 
 A full plan is about 25 KB of JSON on average (every sentence in two languages with its
-guideline wording; 33 KB for the contract's example). PostgreSQL's own TOAST compression
+guideline wording; 32 KB for the contract's example). PostgreSQL's own TOAST compression
 (pglz) keeps about a third of it, zlib level 9 a fifth: over 1,000 plans from varied facts,
 8.8 KB against 5.1 KB a plan on PostgreSQL, and 26.5 KB against 5.1 KB on SQLite, which
 compresses nothing (bench/bench_plan_storage.py). The column is binary (bytea on PostgreSQL,
@@ -31,8 +31,8 @@ else:
     _Base = models.BinaryField
 
 FORMAT_ZLIB = 1
-# Level 6 is 0.2% larger on full plans and was no faster here: about 1 ms to pack a plan, 0.1 ms
-# to unpack it (bench/bench_plan_storage.py).
+# Level 6 is 0.2% larger on full plans and was no faster here: about 1.3 ms to pack a plan,
+# 0.13 ms to unpack it (bench/bench_plan_storage.py).
 LEVEL = 9
 
 
