@@ -130,8 +130,11 @@ def _text_literal(text: str) -> str:
     return "'" + text.replace("'", "''").replace("%", "%%") + "'"
 
 
-def _json_literal(value: Any) -> str:
-    return _text_literal(json.dumps(value)) + "::jsonb"
+def _packed_literal(value: Any) -> str:
+    # A plan version's facts and plan are stored compressed (kyphoplan.plans.fields).
+    from kyphoplan.plans.fields import pack
+
+    return f"'\\x{pack(value).hex()}'::bytea"
 
 
 def insert_select(cursor: Any, model: Any, exprs: dict[str, str], source: str) -> None:
@@ -220,7 +223,7 @@ def seed(n: int) -> dict[str, Any]:
         }, "seed_case")
         insert_select(c, PlanVersion, {
             "id": "nextval(pg_get_serial_sequence('plans_planversion', 'id'))", "case_id": "id", "number": "1",
-            "created_at": "ts", "reason": "'intake'", "facts": _json_literal(facts), "plan": _json_literal(plan),
+            "created_at": "ts", "reason": "'intake'", "facts": _packed_literal(facts), "plan": _packed_literal(plan),
             "ruleset_version": _text_literal(plan["ruleset_version"]), "signed_at": "ts",
         }, "seed_case")
         c.execute(f"""INSERT INTO audit_auditevent (at, actor_id, actor_username, action, object_type, object_id,

@@ -1,9 +1,10 @@
 """Plan versions and the clinician's overlays on them.
 
 A version stores the facts JSON it was computed from, the contract JSON the
-engine produced and the engine's rule-set version, so it can be replayed. Once
+engine produced (both compressed, `fields.CompressedJSONField`; read back as the same
+dicts) and the engine's rule-set version, so it can be replayed. Once
 signed, a version and its overlays never change: the ORM refuses (save, delete,
-queryset update/delete) and so does the database (triggers, migration 0002).
+queryset update/delete) and so does the database (triggers, migrations 0002 and 0004).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+
+from kyphoplan.plans.fields import CompressedJSONField
 
 
 class ImmutableError(RuntimeError):
@@ -45,8 +48,8 @@ class PlanVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reason = models.CharField(max_length=10, choices=Reason.choices)
-    facts = models.JSONField()
-    plan = models.JSONField()
+    facts = CompressedJSONField()
+    plan = CompressedJSONField()
     ruleset_version = models.CharField(max_length=200)
     signed_at = models.DateTimeField(null=True, blank=True)
     signed_by = models.ForeignKey(
@@ -132,7 +135,8 @@ class PlanOverlay(models.Model):
         return next((t for t in (self.texts or {}).values() if t), self.text)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
+        saved_pk: int | None = self.pk  # None until the first save (the stubs say int)
+        if saved_pk is not None:
             raise ImmutableError("overlays are never changed; add another one")
         if PlanVersion.objects.filter(pk=self.version_id, signed_at__isnull=False).exists():
             raise ImmutableError("a signed plan version cannot be changed")
