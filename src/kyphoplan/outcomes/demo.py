@@ -111,10 +111,10 @@ def seed_outcomes(now: datetime, *, cases: int = DEMO_CASES, seed: int = 13, sta
                 if step == Step.TREATMENT_STARTED and not done and rng.random() < 0.4:
                     state = StepState.DECLINED
                 steps.append(LiaisonStep(track=track, step=step, state=state,
-                                         closed_at=procedure + timedelta(days=14) if state != StepState.OPEN else None))
+                                         closed_at=min(procedure + timedelta(days=14), now) if state != StepState.OPEN else None))
             if rng.random() < 0.06 and staff is not None:
                 complications.append(Complication(case=case, kind=rng.choice(list(ComplicationKind)),
-                                                  occurred_on=(procedure + timedelta(days=rng.randint(0, 90))).date(),
+                                                  occurred_on=min(procedure + timedelta(days=rng.randint(0, 90)), now).date(),  # never ahead
                                                   note="demo", recorded_at=now, recorded_by=staff))
     with transaction.atomic():
         for model, rows in ((CallbackRequest, callbacks), (Case, case_rows), (CallAttempt, attempts),

@@ -81,14 +81,15 @@ def bed_chart(d: Dashboard) -> str:
 
 
 def mcid_chart(d: Dashboard) -> str:
-    shares = [o.mcid_n / o.pain.n if o.pain.n else None for o in d.outcomes]
+    # Rounded as the table rounds them, so the chart's words and the table never differ by a point.
+    shares = [_r(o.mcid_n / o.pain.n, 3) if o.pain.n else None for o in d.outcomes]
     said = "; ".join(f"{o.point.label}: " + (f"{s * 100:.0f}%" if s is not None else "no data")
                      for o, s in zip(d.outcomes, shares, strict=True))
     return bar_chart("mcid-chart", "Share of patients reaching the MCID", said, [p.label for p in AFTER], shares)
 
 
 def response_chart(d: Dashboard) -> str:
-    said = "; ".join(f"{r.point.label}: " + (f"{r.rate * 100:.0f}% of {r.asked}" if r.rate is not None else "none sent")
-                     for r in d.responses)
-    return bar_chart("response-chart", "Check-in response rate", said, [r.point.label for r in d.responses],
-                     [r.rate for r in d.responses])
+    rates = [_r(r.rate, 3) for r in d.responses]
+    said = "; ".join(f"{r.point.label}: " + (f"{rate * 100:.0f}% of {r.asked}" if rate is not None else "none sent")
+                     for r, rate in zip(d.responses, rates, strict=True))
+    return bar_chart("response-chart", "Check-in response rate", said, [r.point.label for r in d.responses], rates)
