@@ -176,3 +176,12 @@ def test_it_sets_due_by_from_business_hours(client: Client, maria_form: dict, se
     send_form(client, maria_form)
     req = CallbackRequest.objects.get()
     assert timedelta(hours=4) <= req.due_by - req.created_at < timedelta(days=5)
+
+
+def test_it_tells_the_schedulers_the_reason_in_the_staff_language(client: Client, maria_form: dict) -> None:
+    """Maria asks in Spanish; Sam's notice reads English, like his queue (an outside tester saw
+    "Reason: Tengo una orden nueva de mi médico")."""
+    client.post("/es/pida-una-llamada/", maria_form)
+    notice = OutboxMessage.objects.get(kind="callback.new")
+    assert "Reason: I have a new referral\n" in notice.body, notice.body
+    assert "médico" not in notice.body

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
@@ -108,6 +109,8 @@ def _notify_schedulers(req: CallbackRequest, practice: Practice, now: datetime) 
     # Email is not a safe place for patient details: send the reference and a link only.
     base = settings.BASE_URL
     local_due = req.due_by.astimezone(practice.hours.zone)
+    with translation.override(settings.LANGUAGE_CODE):  # staff read the staff language, not the patient's
+        reason = str(req.get_reason_display())
     enqueue(
         kind="callback.new",
         to=practice.scheduling_inbox,
@@ -115,7 +118,7 @@ def _notify_schedulers(req: CallbackRequest, practice: Practice, now: datetime) 
         body=(
             f"A new call-back request is waiting.\n\n"
             f"Reference: {req.reference}\n"
-            f"Reason: {req.get_reason_display()}\n"
+            f"Reason: {reason}\n"
             f"Call by: {local_due:%a %d %b %Y %H:%M} ({practice.hours.zone.key})\n\n"
             f"Open it (sign-in needed): {base}/staff/requests/{req.pk}/\n"
         ),
