@@ -1,5 +1,7 @@
 """The staff pages of the pathway, through the test client."""
 
+from datetime import timedelta
+
 from kyphoplan.audit.models import Action, AuditEvent
 from kyphoplan.booking.models import Booking
 from kyphoplan.cases.models import Case, PatientLink
@@ -187,3 +189,23 @@ def test_it_lists_waiting_call_backs_on_the_new_case_page_in_a_few_queries(
     waiting = [r.reference for r in made[55:]] + [maria_request.reference]
     assert all(f"Make a case from {ref}" in page for ref in waiting)
     assert not any(f"Make a case from {r.reference}" in page for r in made[:55])
+
+
+def test_it_refuses_a_new_provisional_time_already_gone(maria_case, sam, verified, client, clock):
+    """An outside tester saved a provisional date five days ago without a word: the plan would
+    then date its holds in the past."""
+    clock.move_to(NOW)
+    verified(sam)
+    data = {"patient_name": "Maria Testpatient", "phone_e164": "+14155550132", "email": "maria@example.org",
+            "language": "es", "sex": "female", "levels_to_treat": "T12, L1", "imaging_levels": "L1",
+            "sedation": "moderate", "mri_edema": "yes", "email_reminders": "on"}
+    gone = (NOW - timedelta(days=5)).astimezone(START.tzinfo).strftime("%Y-%m-%dT%H:%M")
+    refused = client.post(f"/staff/cases/{maria_case.pk}/edit/", {**data, "target_start": gone})
+    assert refused.status_code == 200 and "This time has already passed" in refused.content.decode()
+    maria_case.refresh_from_db()
+    assert maria_case.target_start == START
+
+    # Once the procedure day is behind her, her case can still be edited with its date unchanged.
+    clock.move_to(START + timedelta(days=2))
+    kept = client.post(f"/staff/cases/{maria_case.pk}/edit/", {**data, "target_start": "2026-12-14T08:00"})
+    assert kept.status_code == 302

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -50,9 +50,10 @@ class CaseForm(forms.Form):
     sms_reminders = forms.BooleanField(label="Reminders by text message (patient agreed)", required=False)
     reminders_opt_out = forms.BooleanField(label="Patient opted out of all reminders", required=False)
 
-    def __init__(self, *args: Any, zone: ZoneInfo, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, zone: ZoneInfo, now: datetime | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.zone = zone
+        self.now = now
 
     def clean_imaging_levels(self) -> tuple[str, ...]:
         return parse_levels(self.cleaned_data["imaging_levels"])
@@ -63,7 +64,14 @@ class CaseForm(forms.Form):
     def clean_target_start(self) -> Any:
         value = self.cleaned_data["target_start"]
         # The browser sends wall-clock time: it is the practice's, whatever the server's zone.
-        return value.replace(tzinfo=self.zone) if value is not None else None
+        if value is None:
+            return None
+        value = value.replace(tzinfo=self.zone)
+        # A new time already gone would plan holds for days gone by (a case whose date has passed
+        # keeps it when other fields are edited).
+        if self.now is not None and value < self.now and "target_start" in self.changed_data:
+            raise forms.ValidationError("This time has already passed. Give a date and time still to come.")
+        return value
 
     def details(self) -> CaseDetails:
         c = self.cleaned_data

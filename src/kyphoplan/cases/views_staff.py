@@ -71,7 +71,7 @@ def new_case(request: StaffRequest) -> HttpResponse:
     ip = client_ip(request)
     roles.require(request.user, roles.WORK_CASES, ip=ip, what="new case")
     zone = get_practice().hours.zone
-    form = CaseForm(request.POST or None, zone=zone, initial={"language": "en", "sex": "unknown",
+    form = CaseForm(request.POST or None, zone=zone, now=timezone.now(), initial={"language": "en", "sex": "unknown",
                                                               "email_reminders": True})
     if request.method == "POST" and form.is_valid():
         case = services.open_case(request.user, form.details(), ip=ip, now=timezone.now())
@@ -144,7 +144,7 @@ def edit(request: StaffRequest, case_id: UUID) -> HttpResponse:
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="edit")
     zone = get_practice().hours.zone
-    form = CaseForm(request.POST or None, zone=zone, initial=initial_for(case, zone))
+    form = CaseForm(request.POST or None, zone=zone, now=timezone.now(), initial=initial_for(case, zone))
     if request.method == "POST" and form.is_valid():
         changed, outcome = pathway.update_case(request.user, case, form.details(), ip=ip, now=timezone.now())
         _tell_plan(request, outcome)
