@@ -10,9 +10,18 @@ from django.db import transaction
 from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
 from kyphoplan.cases import roles
+from kyphoplan.cases.models import Case
 from kyphoplan.messaging.models import ConsentSource, ConsentState, InboundMessage, Purpose, SmsConsent
 from kyphoplan.outbox.models import MessageChannel, MessageStatus, OutboxMessage
 from kyphoplan.reminders.models import LIVE, Reminder, ReminderChannel, ReminderStatus
+from kyphoplan.staff.roles import Role
+
+# Who may record that a patient asked for texts again (a clinical conversation, not scheduling).
+RECORD_CONSENT = frozenset({Role.NURSE, Role.ADMIN})
+
+
+class ConsentError(ValueError):
+    pass
 
 OPTED_OUT = "opted out by text (STOP)"
 
@@ -57,12 +66,19 @@ def revoke_number(phone: str, *, inbound: InboundMessage | None, now: datetime) 
     return stopped
 
 
-def grant(acting_user: Any, phone: str, purpose: Purpose, *, ip: str | None, now: datetime) -> SmsConsent:
-    """Staff record that the patient asked to get texts again (never automatic, REFERENCE §13b)."""
-    roles.require(acting_user, roles.WORK_CASES, ip=ip, what="sms consent")
+def grant(acting_user: Any, phone: str, purpose: Purpose, *, reason: str, ip: str | None,
+          now: datetime) -> SmsConsent:
+    """Staff record that the patient asked to get texts again (never automatic, REFERENCE §13b),
+    with how they asked ("asked by phone 2026-11-20"). The newest row wins over an opt-out."""
+    roles.require(acting_user, RECORD_CONSENT, ip=ip, what="sms consent")
+    reason = " ".join(reason.split())
+    if len(reason) < 5:
+        raise ConsentError("say how the patient asked (for example: asked by phone 2026-11-20)")
     with transaction.atomic():
         row = SmsConsent.objects.create(phone_e164=phone, purpose=purpose, state=ConsentState.GRANTED,
-                                        source=ConsentSource.STAFF, at=now, recorded_by=acting_user)
+                                        source=ConsentSource.STAFF, at=now, recorded_by=acting_user,
+                                        reason=reason[:300])
         record(acting_user, Action.CREATE, ip=ip, object_type="sms_consent", object_id=row.pk, at=now,
-               detail={"purpose": purpose.value})
+               detail={"purpose": purpose.value, "phone": phone, "reason": reason[:300],
+                       "shared_by": Case.objects.filter(phone_e164=phone).count()})
     return row
