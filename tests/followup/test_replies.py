@@ -208,6 +208,14 @@ def test_it_raises_for_each_patient_on_a_shared_phone(booked: Any, client: Any, 
     assert set(StaffAlert.objects.values_list("case_id", flat=True)) == {booked.pk, lucia.pk}
 
 
+def test_it_tells_the_inbox_of_red_flag_words_from_a_number_no_case_has(client: Any, sms_token: str) -> None:
+    post_sms(client, "My mother fell and can't move her legs", phone="+14155550199", sid="SM63")
+    assert not StaffAlert.objects.exists()
+    mail = OutboxMessage.objects.get(kind="followup-red-flag")
+    assert "no case has this number" in mail.subject and "Fall" in mail.body and "New leg weakness" in mail.body
+    assert InboundMessage.objects.get(provider_sid="SM63").staff_note.startswith("Red-flag words")
+
+
 def test_it_reads_the_written_check_in_answer_for_red_flag_words(booked: Any) -> None:
     row = CheckIn.objects.get(case=booked, timepoint=TimePoint.DAY_7)
     answered = answer_checkin(row, {**FULL, "questions": "Me caí ayer y ahora tengo hormigueo en el pie"},

@@ -90,9 +90,13 @@ def raise_alert(case: Case, reasons: list[str], *, now: datetime, checkin: Check
     """A patient to call: on the worklist at once, and an email to the follow-up inbox (the case
     reference and the reasons, never the patient's name or words). Call inside the transaction."""
     alert = StaffAlert.objects.create(case=case, checkin=checkin, reasons=reasons, raised_at=now)
-    subject, body = alert_email(case.reference, reasons, settings.BASE_URL + reverse("followup:worklist"))
-    enqueue(kind="followup-red-flag", to=followup_inbox(), subject=subject, body=body, now=now)
+    alert_inbox(case.reference, reasons, now=now)
     return alert
+
+
+def alert_inbox(reference: str, reasons: list[str], *, now: datetime) -> None:
+    subject, body = alert_email(reference, reasons, settings.BASE_URL + reverse("followup:worklist"))
+    enqueue(kind="followup-red-flag", to=followup_inbox(), subject=subject, body=body, now=now)
 
 
 def _written(instruments: list[Instrument], answers: dict[str, Answer]) -> str:

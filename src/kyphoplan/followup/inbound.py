@@ -22,7 +22,7 @@ from django.db import transaction
 
 from kyphoplan.booking.models import Booking, BookingStatus
 from kyphoplan.cases.models import Case
-from kyphoplan.followup.answers import raise_alert
+from kyphoplan.followup.answers import alert_inbox, raise_alert
 from kyphoplan.followup.red_flags import reasons as word_flags
 from kyphoplan.messaging.consent import revoke_number
 from kyphoplan.messaging.keywords import classify, normalise
@@ -75,8 +75,11 @@ def handle(sid: str, phone: str, body: str, *, now: datetime) -> str:
             flags = word_flags(body, where="a text message")
             if flags:
                 note = "Red-flag words: " + "; ".join(f.split(":")[0] for f in flags) + ". Call the patient."
-                for case in Case.objects.filter(phone_e164=phone).order_by("pk"):
+                cases = list(Case.objects.filter(phone_e164=phone).order_by("pk"))
+                for case in cases:
                     raise_alert(case, flags, now=now)
+                if not cases:  # a number no case has: no alert row, but the inbox hears of it at once
+                    alert_inbox("no case has this number", flags, now=now)
             reply = reply_text(keyword, language)
         to_staff = keyword in (Keyword.OTHER, Keyword.START) or bool(note)
         InboundMessage.objects.filter(pk=inbound.pk).update(
