@@ -83,9 +83,12 @@ def test_it_removes_the_link_from_a_text_cancelled_by_stop(booked: Any, client: 
     post_sms(client, "STOP")
     row.refresh_from_db()
     assert row.status == ReminderStatus.CANCELLED
-    delivery.run_once()  # the worker's next pass sweeps finished rows that still hold a link
-    row.refresh_from_db()
     assert make_token(baseline.pk) not in row.body and row.link_removed_at is not None
+    # Rows cancelled any other way: the worker's next pass sweeps finished rows still holding a link.
+    Reminder.objects.filter(pk=row.pk).update(body=f"see {checkin_url(baseline.pk, 'en')}", link_removed_at=None)
+    delivery.run_once()
+    row.refresh_from_db()
+    assert "://" not in row.body and row.link_removed_at is not None
 
 
 def test_it_keeps_the_link_of_a_message_in_doubt_until_nora_decides(booked: Any, nora: Any) -> None:

@@ -13,6 +13,7 @@ from kyphoplan.cases import roles
 from kyphoplan.cases.models import Case
 from kyphoplan.messaging.models import ConsentSource, ConsentState, InboundMessage, Purpose, SmsConsent
 from kyphoplan.outbox.models import MessageChannel, MessageStatus, OutboxMessage
+from kyphoplan.outbox.redact import sweep
 from kyphoplan.reminders.models import LIVE, Reminder, ReminderChannel, ReminderStatus
 from kyphoplan.staff.roles import Role
 
@@ -22,6 +23,7 @@ RECORD_CONSENT = frozenset({Role.NURSE, Role.ADMIN})
 
 class ConsentError(ValueError):
     pass
+
 
 OPTED_OUT = "opted out by text (STOP)"
 
@@ -61,6 +63,7 @@ def revoke_number(phone: str, *, inbound: InboundMessage | None, now: datetime) 
         stopped += OutboxMessage.objects.filter(
             to=phone, channel=MessageChannel.SMS, status__in=[MessageStatus.PENDING, MessageStatus.CLAIMED]).update(
             status=MessageStatus.CANCELLED, error=OPTED_OUT, claim_token="")
+        sweep(Reminder, [ReminderStatus.CANCELLED], now)  # a cancelled check-in text keeps no link
         record(None, Action.UPDATE, ip=None, object_type="sms_consent", object_id=inbound.pk if inbound else "",
                at=now, username="patient-sms", detail={"revoked": [p.value for p in Purpose], "stopped": stopped})
     return stopped
