@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+
+from django.contrib.auth.models import User
 
 from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
@@ -42,7 +43,7 @@ def clean_phone(raw: str) -> str:
     return phone
 
 
-def access_number(user: Any, phone: str, *, ip: str | None) -> NumberConsent:
+def access_number(user: User, phone: str, *, ip: str | None) -> NumberConsent:
     roles.require(user, roles.VIEW_CASES, ip=ip, what="sms consent")
     rows = list(SmsConsent.objects.filter(phone_e164=phone).select_related("recorded_by")[:HISTORY])
     states = [(p, next((r for r in rows if r.purpose == p), None)) for p in Purpose]

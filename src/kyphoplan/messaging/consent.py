@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from kyphoplan.audit.log import record
@@ -69,7 +69,7 @@ def revoke_number(phone: str, *, inbound: InboundMessage | None, now: datetime) 
     return stopped
 
 
-def grant(acting_user: Any, phone: str, purpose: Purpose, *, reason: str, ip: str | None,
+def grant(acting_user: User, phone: str, purpose: Purpose, *, reason: str, ip: str | None,
           now: datetime) -> SmsConsent:
     """Staff record that the patient asked to get texts again (never automatic, REFERENCE §13b),
     with how they asked ("asked by phone 2026-11-20"). The newest row wins over an opt-out."""

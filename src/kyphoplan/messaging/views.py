@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from kyphoplan.cases.localtime import practice_time
 from kyphoplan.messaging.access import BadNumber, access_number, clean_phone
 from kyphoplan.messaging.consent import RECORD_CONSENT, ConsentError, grant
 from kyphoplan.messaging.models import Purpose
-from kyphoplan.staff.decorators import staff_required
+from kyphoplan.staff.decorators import StaffRequest, staff_required
 from kyphoplan.web.net import client_ip
 
 
@@ -28,7 +28,7 @@ def _page(phone: str) -> str:
 @require_GET
 @staff_required()
 @practice_time
-def consent(request: HttpRequest) -> HttpResponse:
+def consent(request: StaffRequest) -> HttpResponse:
     raw = request.GET.get("phone", "").strip()
     number, error = None, ""
     if raw:
@@ -44,7 +44,7 @@ def consent(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @staff_required()
-def record_consent(request: HttpRequest) -> HttpResponse:
+def record_consent(request: StaffRequest) -> HttpResponse:
     ip = client_ip(request)
     try:
         phone = clean_phone(request.POST.get("phone", ""))
