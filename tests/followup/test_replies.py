@@ -226,3 +226,38 @@ def test_it_reads_the_written_check_in_answer_for_red_flag_words(booked: Any) ->
     quiet = CheckIn.objects.get(case=booked, timepoint=TimePoint.MONTH_1)
     answer_checkin(quiet, {**FULL, "questions": "¿Cuándo puedo manejar?"}, now=quiet.due_at)
     assert StaffAlert.objects.count() == 1
+
+
+def test_it_sends_no_text_queued_after_stop_until_nora_records_a_new_consent(
+    booked: Any, client: Any, sms_token: str, nora: Any, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.utils import timezone
+
+    from kyphoplan.messaging.consent import grant
+    from kyphoplan.reminders import delivery
+    from kyphoplan.reminders.config import get_config
+    from kyphoplan.reminders.models import Reminder, ReminderStatus
+    from tests.reminders.sinks import SmsSink
+
+    post_sms(client, "STOP", sid="SM70")
+    now = timezone.now()
+
+    def queued(key: str) -> Any:  # what a re-signed plan or a link sent by staff would queue later
+        return Reminder.objects.create(case=booked, key=key, kind="arrival-morning", channel="sms",
+                                       to=booked.phone_e164, language="es", subject="", body="Llegue a las 7.",
+                                       send_at=now, event_at=now, next_attempt_at=now - timedelta(seconds=1))
+
+    with SmsSink() as sink:
+        monkeypatch.setenv("KYPHOPLAN_SMS_API_URL", sink.url)
+        get_config.cache_clear()
+        late = queued("after-stop")
+        delivery.run_once()
+        late.refresh_from_db()
+        assert late.status == ReminderStatus.CANCELLED and "STOP" in late.last_error and sink.requests == []
+        grant(nora, booked.phone_e164, Purpose.APPOINTMENT, reason="asked at the front desk 2026-12-01", ip=None,
+              now=timezone.now())
+        again = queued("after-grant")
+        delivery.run_once()
+        again.refresh_from_db()
+        assert again.status == ReminderStatus.SENT and len(sink.requests) == 1
+    get_config.cache_clear()

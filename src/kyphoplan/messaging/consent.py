@@ -11,6 +11,7 @@ from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
 from kyphoplan.cases import roles
 from kyphoplan.cases.models import Case
+from kyphoplan.messaging.gate import purpose_of
 from kyphoplan.messaging.models import ConsentSource, ConsentState, InboundMessage, Purpose, SmsConsent
 from kyphoplan.outbox.models import MessageChannel, MessageStatus, OutboxMessage
 from kyphoplan.outbox.redact import sweep
@@ -49,6 +50,16 @@ def outbox_refusal(phone: str) -> str:
     confirmation of a call-back request, about arranging a visit, so the appointment purpose.
     A revoked number is refused; the patient's tick on the form is the consent otherwise."""
     return OPTED_OUT if current_state(phone, Purpose.APPOINTMENT) == ConsentState.REVOKED else ""
+
+
+def stopped_number(reminder: Reminder) -> str:
+    """Checked by the reminder worker just before a text goes (reminders.delivery.VETOES): a
+    number that texted STOP gets nothing for that purpose, whatever queued it later (a re-signed
+    plan, a link sent by staff), until staff record a new consent."""
+    if reminder.channel != ReminderChannel.SMS:
+        return ""
+    state = current_state(reminder.to, purpose_of(reminder.kind))
+    return OPTED_OUT if state == ConsentState.REVOKED else ""
 
 
 def revoke_number(phone: str, *, inbound: InboundMessage | None, now: datetime) -> int:

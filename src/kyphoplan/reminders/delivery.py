@@ -42,6 +42,12 @@ FINISHED = [ReminderStatus.SENT, ReminderStatus.FAILED, ReminderStatus.CANCELLED
 Clock = Callable[[], datetime]
 
 
+# Other apps may refuse a message at send time (messaging: a number that texted STOP), registered
+# from their AppConfig.ready so this app imports none of them. A veto returns why, or "".
+Veto = Callable[[Reminder], str]
+VETOES: list[Veto] = []
+
+
 class LostClaim(RuntimeError):
     pass
 
@@ -70,6 +76,11 @@ def deliver_one(pk: int, token: str, clock: Clock) -> ReminderStatus | None:
     if r.case.reminders_opt_out and r.kind not in STAFF_SENT:
         Reminder.objects.filter(_mine(pk, token, ReminderStatus.CLAIMED)).update(
             status=ReminderStatus.CANCELLED, last_error="patient opted out")
+        return ReminderStatus.CANCELLED
+    why = next((reason for reason in (veto(r) for veto in VETOES) if reason), "")
+    if why:
+        Reminder.objects.filter(_mine(pk, token, ReminderStatus.CLAIMED)).update(
+            status=ReminderStatus.CANCELLED, last_error=why[:300], **(scrubbed(r.body, clock()) if r.carries_link else {}))
         return ReminderStatus.CANCELLED
     if r.plan_version_id is not None and r.case.plan_versions.filter(pk__gt=r.plan_version_id).exists():
         # Belt and braces: a newer plan version exists, so this reminder may be out of date.
