@@ -191,6 +191,11 @@ def test_it_follows_maria_from_her_signed_plan_to_her_12_month_check_in(
     problems["dashboard"] = _axe(check)
     check.goto(base + f"/staff/followup/case/{maria.pk}/")
     problems["case follow-up"] = _axe(check)
+    # The consent screen for her number, opted out by her "No más" above.
+    check.goto(base + "/staff/followup/consent/?phone=" + maria.phone_e164.replace("+", "%2B"))
+    check.get_by_role("heading", name="Record a new consent").wait_for()
+    problems["consent"] = _axe(check)
+    _shot(check, "consent")
     axe_staff.close()
     axe_phone.close()
     assert {k: v for k, v in problems.items() if v} == {}

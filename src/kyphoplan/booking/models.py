@@ -42,6 +42,9 @@ class Booking(models.Model):
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     ended_at = models.DateTimeField(null=True, blank=True)
+    # The patient said the date suits them (a "yes" to a text); moving the booking asks again.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_via = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["start"]

@@ -100,6 +100,20 @@ def cancel_booking(acting_user: Any, booking: Booking, *, ip: str | None, now: d
     booking.refresh_from_db()
 
 
+def confirm_by_patient(booking: Booking, *, via: str, ref: str, now: datetime) -> bool:
+    """The patient confirmed this booking (a "yes" to a text). Only a live booking ahead of
+    `now`, once; the audit row names how. True if it was confirmed now."""
+    with transaction.atomic():
+        done = Booking.objects.filter(pk=booking.pk, status=BookingStatus.ACTIVE, start__gt=now,
+                                      confirmed_at__isnull=True).update(confirmed_at=now, confirmed_via=via[:40])
+        if done:
+            record(None, Action.UPDATE, ip=None, object_type=OBJECT_TYPE, object_id=booking.pk, at=now,
+                   username="patient-sms" if via == "text" else "patient",
+                   detail={"confirmed_by_patient": via, "ref": ref})
+    booking.refresh_from_db()
+    return bool(done)
+
+
 def active_booking(case: Case) -> Booking | None:
     return case.bookings.filter(status=BookingStatus.ACTIVE).select_related("room", "bed").first()
 

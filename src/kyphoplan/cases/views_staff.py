@@ -22,7 +22,7 @@ from kyphoplan.cases.models import Channel, LinkPurpose
 from kyphoplan.cases.workflow import CaseStatus, CaseWorkflowError, allowed_next
 from kyphoplan.pathway import services as pathway
 from kyphoplan.plans.services import latest, latest_signed
-from kyphoplan.reminders.services import settle, status_summary
+from kyphoplan.reminders.services import LinkRemoved, settle, status_summary
 from kyphoplan.staff.decorators import StaffRequest, staff_required
 from kyphoplan.staff.roles import users_with
 from kyphoplan.web import keyset
@@ -253,6 +253,10 @@ def settle_reminder(request: StaffRequest, case_id: UUID, reminder_id: int) -> H
     ip = client_ip(request)
     case = access.access_case(request.user, case_id, ip=ip, what="settle reminder")
     reminder = case.reminders.get(pk=reminder_id)
-    settle(request.user, reminder, resend=request.POST.get("action") == "resend", ip=ip, now=timezone.now())
+    try:
+        settle(request.user, reminder, resend=request.POST.get("action") == "resend", ip=ip, now=timezone.now())
+    except LinkRemoved as exc:
+        messages.error(request, f"Not sent again: {exc}.")
+        return redirect("cases:detail", case_id=case.pk)
     messages.success(request, f"Message is now: {reminder.get_status_display()}.")
     return redirect("cases:detail", case_id=case.pk)

@@ -61,15 +61,19 @@ def condition(s: Summary) -> list[dict[str, Any]]:
 
 def service_requests(s: Summary) -> list[dict[str, Any]]:
     reason = [{"reference": f"Condition/{s.case.pk}-vcf"}] if s.diagnosis else []
-    return [{
-        "resourceType": "ServiceRequest", "id": f"{s.case.pk}-{c.level}", "status": "active", "intent": "order",
-        "code": {"coding": [{"system": CPT_SYSTEM, "code": c.code, "display": c.text}],
-                 "text": f"Balloon kyphoplasty, {c.level}"},
-        "bodySite": [{"text": c.level}], "subject": _subject(s),
-        **({"reasonReference": reason} if reason else {}),
-        "supportingInfo": [{"reference": f"Observation/{s.case.pk}-{lv.row.level}"}
-                           for lv in s.levels if lv.row.level == c.level],
-    } for c in s.cpt]
+    out = []
+    for c in s.cpt:
+        # A level with no imaging recorded yet has no Observation: FHIR allows no empty list.
+        seen = [{"reference": f"Observation/{s.case.pk}-{lv.row.level}"} for lv in s.levels if lv.row.level == c.level]
+        out.append({
+            "resourceType": "ServiceRequest", "id": f"{s.case.pk}-{c.level}", "status": "active", "intent": "order",
+            "code": {"coding": [{"system": CPT_SYSTEM, "code": c.code, "display": c.text}],
+                     "text": f"Balloon kyphoplasty, {c.level}"},
+            "bodySite": [{"text": c.level}], "subject": _subject(s),
+            **({"reasonReference": reason} if reason else {}),
+            **({"supportingInfo": seen} if seen else {}),
+        })
+    return out
 
 
 def observations(s: Summary) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from kyphoplan.cases import roles
 from kyphoplan.cases.models import Case
 from kyphoplan.followup.links import read_token
 from kyphoplan.followup.models import CheckIn, CheckInStatus, Complication, StaffAlert
-from kyphoplan.messaging.models import InboundMessage, Keyword
+from kyphoplan.messaging.models import InboundMessage
 
 ROWS = 200
 RECENT = timedelta(days=90)
@@ -33,7 +33,7 @@ class Worklist:
 def access_worklist(user: Any, *, ip: str | None, now: datetime) -> Worklist:
     roles.require(user, roles.VIEW_CASES, ip=ip, what="follow-up worklist")
     checkins = CheckIn.objects.select_related("case")
-    messages = list(InboundMessage.objects.filter(keyword=Keyword.OTHER, handled_at__isnull=True)[:ROWS])
+    messages = list(InboundMessage.objects.filter(to_staff=True, handled_at__isnull=True)[:ROWS])
     phones = {m.phone_e164 for m in messages}
     by_phone: dict[str, list[Case]] = {}
     for case in Case.objects.filter(phone_e164__in=phones):

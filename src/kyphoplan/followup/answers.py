@@ -2,6 +2,8 @@
 
 Red flags (new severe pain, a fall, fever, new leg weakness) raise a StaffAlert and an email
 to the follow-up inbox in the same transaction: the nurse sees it at once on the worklist.
+The free-text answer ("questions for the team") is read for red-flag words too (red_flags.py),
+and raises the same alert.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from django.urls import reverse
 
 from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
+from kyphoplan.cases.models import Case
 from kyphoplan.followup import tally
 from kyphoplan.followup.instruments import Answer, Instrument, Item, for_timepoint
 from kyphoplan.followup.models import CheckIn, CheckInStatus, StaffAlert
+from kyphoplan.followup.red_flags import reasons as word_flags
 from kyphoplan.followup.timepoints import TimePoint
 from kyphoplan.followup.wording import alert_email
 from kyphoplan.outbox.delivery import enqueue
@@ -82,6 +86,24 @@ def parse_answers(instruments: list[Instrument], form: dict[str, str]) -> dict[s
     return answers
 
 
+def raise_alert(case: Case, reasons: list[str], *, now: datetime, checkin: CheckIn | None = None) -> StaffAlert:
+    """A patient to call: on the worklist at once, and an email to the follow-up inbox (the case
+    reference and the reasons, never the patient's name or words). Call inside the transaction."""
+    alert = StaffAlert.objects.create(case=case, checkin=checkin, reasons=reasons, raised_at=now)
+    alert_inbox(case.reference, reasons, now=now)
+    return alert
+
+
+def alert_inbox(reference: str, reasons: list[str], *, now: datetime) -> None:
+    subject, body = alert_email(reference, reasons, settings.BASE_URL + reverse("followup:worklist"))
+    enqueue(kind="followup-red-flag", to=followup_inbox(), subject=subject, body=body, now=now)
+
+
+def _written(instruments: list[Instrument], answers: dict[str, Answer]) -> str:
+    return "\n".join(str(answers[i.link_id]) for inst in instruments for i in inst.items
+                     if i.type not in ("integer", "boolean", "choice") and isinstance(answers.get(i.link_id), str))
+
+
 def mcid(baseline: int, now: int) -> bool:
     change = baseline - now
     return change >= MCID_POINTS or (baseline > 0 and change / baseline >= MCID_SHARE)
@@ -92,6 +114,7 @@ def answer_checkin(checkin: CheckIn, form: dict[str, str], *, now: datetime) -> 
     answers = parse_answers(instruments, form)
     scores = {f"{i.id}/{k}": v for i in instruments for k, v in i.score(answers).items()}
     flags = [f for i in instruments for f in i.flags(answers)]
+    flags += [f for f in word_flags(_written(instruments, answers), where="the written answer") if f not in flags]
     pain = answers.get("pain_now")
     pain_now = int(pain) if isinstance(pain, int) and not isinstance(pain, bool) else None
     with transaction.atomic():
@@ -117,9 +140,6 @@ def answer_checkin(checkin: CheckIn, form: dict[str, str], *, now: datetime) -> 
         record(None, Action.CREATE, ip=None, object_type="checkin", object_id=locked.pk, at=now, username="patient",
                detail={"timepoint": locked.timepoint, "red_flags": len(flags)})
         if flags:
-            StaffAlert.objects.create(case=locked.case, checkin=locked, reasons=flags, raised_at=now)
-            subject, body = alert_email(locked.case.reference, flags,
-                                        settings.BASE_URL + reverse("followup:worklist"))
-            enqueue(kind="followup-red-flag", to=followup_inbox(), subject=subject, body=body, now=now)
+            raise_alert(locked.case, flags, now=now, checkin=locked)
     locked.refresh_from_db()
     return locked

@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
 from kyphoplan.cases import roles
+from kyphoplan.cases.models import Case
+from kyphoplan.messaging.gate import purpose_of
 from kyphoplan.messaging.models import ConsentSource, ConsentState, InboundMessage, Purpose, SmsConsent
 from kyphoplan.outbox.models import MessageChannel, MessageStatus, OutboxMessage
+from kyphoplan.outbox.redact import sweep
 from kyphoplan.reminders.models import LIVE, Reminder, ReminderChannel, ReminderStatus
+from kyphoplan.staff.roles import Role
+
+# Who may record that a patient asked for texts again (a clinical conversation, not scheduling).
+RECORD_CONSENT = frozenset({Role.NURSE, Role.ADMIN})
+
+
+class ConsentError(ValueError):
+    pass
+
 
 OPTED_OUT = "opted out by text (STOP)"
 
@@ -40,6 +52,16 @@ def outbox_refusal(phone: str) -> str:
     return OPTED_OUT if current_state(phone, Purpose.APPOINTMENT) == ConsentState.REVOKED else ""
 
 
+def stopped_number(reminder: Reminder) -> str:
+    """Checked by the reminder worker just before a text goes (reminders.delivery.VETOES): a
+    number that texted STOP gets nothing for that purpose, whatever queued it later (a re-signed
+    plan, a link sent by staff), until staff record a new consent."""
+    if reminder.channel != ReminderChannel.SMS:
+        return ""
+    state = current_state(reminder.to, purpose_of(reminder.kind))
+    return OPTED_OUT if state == ConsentState.REVOKED else ""
+
+
 def revoke_number(phone: str, *, inbound: InboundMessage | None, now: datetime) -> int:
     """STOP: every purpose on this number, at once; queued texts to it are cancelled.
     Returns how many queued texts were stopped."""
@@ -52,17 +74,25 @@ def revoke_number(phone: str, *, inbound: InboundMessage | None, now: datetime) 
         stopped += OutboxMessage.objects.filter(
             to=phone, channel=MessageChannel.SMS, status__in=[MessageStatus.PENDING, MessageStatus.CLAIMED]).update(
             status=MessageStatus.CANCELLED, error=OPTED_OUT, claim_token="")
+        sweep(Reminder, [ReminderStatus.CANCELLED], now)  # a cancelled check-in text keeps no link
         record(None, Action.UPDATE, ip=None, object_type="sms_consent", object_id=inbound.pk if inbound else "",
                at=now, username="patient-sms", detail={"revoked": [p.value for p in Purpose], "stopped": stopped})
     return stopped
 
 
-def grant(acting_user: Any, phone: str, purpose: Purpose, *, ip: str | None, now: datetime) -> SmsConsent:
-    """Staff record that the patient asked to get texts again (never automatic, REFERENCE §13b)."""
-    roles.require(acting_user, roles.WORK_CASES, ip=ip, what="sms consent")
+def grant(acting_user: User, phone: str, purpose: Purpose, *, reason: str, ip: str | None,
+          now: datetime) -> SmsConsent:
+    """Staff record that the patient asked to get texts again (never automatic, REFERENCE §13b),
+    with how they asked ("asked by phone 2026-11-20"). The newest row wins over an opt-out."""
+    roles.require(acting_user, RECORD_CONSENT, ip=ip, what="sms consent")
+    reason = " ".join(reason.split())
+    if len(reason) < 5:
+        raise ConsentError("say how the patient asked (for example: asked by phone 2026-11-20)")
     with transaction.atomic():
         row = SmsConsent.objects.create(phone_e164=phone, purpose=purpose, state=ConsentState.GRANTED,
-                                        source=ConsentSource.STAFF, at=now, recorded_by=acting_user)
+                                        source=ConsentSource.STAFF, at=now, recorded_by=acting_user,
+                                        reason=reason[:300])
         record(acting_user, Action.CREATE, ip=ip, object_type="sms_consent", object_id=row.pk, at=now,
-               detail={"purpose": purpose.value})
+               detail={"purpose": purpose.value, "phone": phone, "reason": reason[:300],
+                       "shared_by": Case.objects.filter(phone_e164=phone).count()})
     return row

@@ -36,6 +36,8 @@ class SmsConsent(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
     inbound = models.ForeignKey("InboundMessage", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # A staff grant says how the patient asked ("asked by phone 2026-11-20").
+    reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -49,6 +51,7 @@ class Keyword(models.TextChoices):
     STOP = "stop", "Stop (opt out)"
     HELP = "help", "Help"
     CONFIRM = "confirm", "Confirm appointment"
+    START = "start", "Asked to get texts again"
     OTHER = "other", "Free text for the team"
 
 
@@ -59,14 +62,19 @@ class InboundMessage(models.Model):
     keyword = models.CharField(max_length=8, choices=Keyword.choices)
     received_at = models.DateTimeField()
     reply = models.CharField(max_length=320, blank=True)
-    # Free text waits on the nurse worklist until someone reads it.
+    # Free text, START, a "yes" we could not match to one visit wait on the nurse worklist
+    # until someone reads them; `staff_note` says why (red-flag words, which visit, ...).
+    to_staff = models.BooleanField(default=False)
+    staff_note = models.CharField(max_length=300, blank=True)
     handled_at = models.DateTimeField(null=True, blank=True)
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
 
     class Meta:
         ordering = ["-received_at", "-id"]
-        indexes = [models.Index(fields=["keyword", "handled_at"])]
+        indexes = [models.Index(fields=["keyword", "handled_at"]),
+                   models.Index(fields=["received_at"], name="inbound_for_staff",
+                                condition=models.Q(to_staff=True, handled_at__isnull=True))]
 
     def __str__(self) -> str:
         return f"{self.keyword} at {self.received_at:%Y-%m-%d %H:%M}"

@@ -15,7 +15,7 @@ from kyphoplan.messaging.models import Keyword
 from kyphoplan.web.practice import get_practice
 
 
-def reply_text(keyword: Keyword, language: str, *, visit_at: datetime | None = None) -> str:
+def reply_text(keyword: Keyword, language: str, *, visit_at: datetime | None = None, unclear: bool = False) -> str:
     practice = get_practice()
     params = {"practice": practice.name, "phone": practice.phone}
     with translation.override(language):
@@ -28,6 +28,8 @@ def reply_text(keyword: Keyword, language: str, *, visit_at: datetime | None = N
             lang = Language.ES if language == "es" else Language.EN
             params["moment"] = format_moment(visit_at.astimezone(practice.hours.zone), lang)
             text = _("%(practice)s: thank you. Your visit on %(moment)s is confirmed.")
+        elif keyword == Keyword.CONFIRM and unclear:
+            text = _("%(practice)s: thank you. We could not tell which visit you mean. Please call %(phone)s.")
         elif keyword == Keyword.CONFIRM:
             text = _("%(practice)s: we found no visit to confirm. Please call %(phone)s.")
         else:

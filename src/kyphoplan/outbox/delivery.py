@@ -29,11 +29,15 @@ from kyphoplan.outbox.providers import (
     get_sms_settings,
     send_sms,
 )
+from kyphoplan.outbox.redact import scrubbed, sweep
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 6
 BATCH = 100
+
+
+FINISHED = [MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.CANCELLED]
 
 
 class _LostClaim(RuntimeError):
@@ -42,13 +46,18 @@ class _LostClaim(RuntimeError):
 
 def enqueue(*, kind: str, to: str, subject: str, body: str, now: datetime,
             channel: MessageChannel = MessageChannel.EMAIL, about: tuple[str, object] | None = None,
-            not_after: datetime | None = None) -> OutboxMessage:
+            not_after: datetime | None = None, secret_link: bool = False) -> OutboxMessage:
     """Call inside the transaction that makes the change, so both commit or neither.
-    `about`: the record the message is about, (object type, id) as in the audit trail."""
+    `about`: the record the message is about, (object type, id) as in the audit trail. A body
+    with a secret link (`secret_link`) keeps it only until the message is done (outbox.redact)."""
     about_type, about_id = about if about else ("", "")
     return OutboxMessage.objects.create(kind=kind, channel=channel, to=to, subject=subject, body=body,
                                         created_at=now, next_attempt_at=now, not_after=not_after,
-                                        about_type=about_type, about_id=str(about_id))
+                                        about_type=about_type, about_id=str(about_id), carries_link=secret_link)
+
+
+def _redact(msg: OutboxMessage, now: datetime) -> dict[str, object]:
+    return scrubbed(msg.body, now) if msg.carries_link else {}
 
 
 def claim(message_id: int, now: datetime) -> bool:
@@ -67,11 +76,13 @@ def _settle(pk: int, token: str, status: MessageStatus, **fields: object) -> Non
         status=status, **fields)
 
 
-def _not_yet(pk: int, token: str, attempts: int, now: datetime, error: str) -> MessageStatus:
+def _not_yet(msg: OutboxMessage, token: str, attempts: int, now: datetime, error: str) -> MessageStatus:
     """The provider never had the message: waiting again, later, unless tried too often."""
+    pk = msg.pk
     final = attempts >= MAX_ATTEMPTS
     status = MessageStatus.FAILED if final else MessageStatus.PENDING
-    _settle(pk, token, status, attempts=attempts, next_attempt_at=now + leases.backoff(attempts), error=error[:300])
+    _settle(pk, token, status, attempts=attempts, next_attempt_at=now + leases.backoff(attempts), error=error[:300],
+            **(_redact(msg, now) if final else {}))
     log.warning("outbox message %s: %s", pk, error)
     return status
 
@@ -87,13 +98,13 @@ def deliver_one(pk: int, token: str, connection: BaseEmailBackend, now: datetime
     try:
         connection.open()
     except (OSError, smtplib.SMTPException) as exc:
-        return _not_yet(pk, token, msg.attempts + 1, now, f"connect: {type(exc).__name__}")
+        return _not_yet(msg, token, msg.attempts + 1, now, f"connect: {type(exc).__name__}")
     if not leases.to_sending(OutboxMessage, LIFECYCLE, pk, token, timezone.now() + LEASE):
         return None
     try:
         EmailMessage(msg.subject, msg.body, to=[msg.to], connection=connection).send()
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
-        _settle(pk, token, MessageStatus.FAILED, error=f"refused: {type(exc).__name__}")
+        _settle(pk, token, MessageStatus.FAILED, error=f"refused: {type(exc).__name__}", **_redact(msg, now))
         return MessageStatus.FAILED
     except Exception as exc:  # the server may or may not have it: a person decides
         with contextlib.suppress(Exception):
@@ -101,7 +112,7 @@ def deliver_one(pk: int, token: str, connection: BaseEmailBackend, now: datetime
         _settle(pk, token, MessageStatus.IN_DOUBT, error=f"while sending: {type(exc).__name__}"[:300])
         log.warning("outbox message %s in doubt: %s", pk, type(exc).__name__)
         return MessageStatus.IN_DOUBT
-    _settle(pk, token, MessageStatus.SENT, sent_at=timezone.now(), error="")
+    _settle(pk, token, MessageStatus.SENT, sent_at=timezone.now(), error="", **_redact(msg, timezone.now()))
     return MessageStatus.SENT
 
 
@@ -125,13 +136,14 @@ def _deliver_text(msg: OutboxMessage, token: str, now: datetime) -> MessageStatu
         _settle(pk, token, MessageStatus.IN_DOUBT, error=str(exc)[:300])
         return MessageStatus.IN_DOUBT
     except PermanentFailure as exc:
-        _settle(pk, token, MessageStatus.FAILED, error=str(exc)[:300])
+        _settle(pk, token, MessageStatus.FAILED, error=str(exc)[:300], **_redact(msg, now))
         return MessageStatus.FAILED
     except TemporaryFailure as exc:
         # One try counts once: SENDING (past the point of no return) has already counted it.
         attempts, status = OutboxMessage.objects.values_list("attempts", "status").get(pk=pk)
-        return _not_yet(pk, token, attempts + (1 if status == MessageStatus.CLAIMED else 0), now, str(exc))
-    _settle(pk, token, MessageStatus.SENT, sent_at=timezone.now(), provider_message_id=provider_id[:200], error="")
+        return _not_yet(msg, token, attempts + (1 if status == MessageStatus.CLAIMED else 0), now, str(exc))
+    _settle(pk, token, MessageStatus.SENT, sent_at=timezone.now(), provider_message_id=provider_id[:200], error="",
+            **_redact(msg, timezone.now()))
     return MessageStatus.SENT
 
 
@@ -139,6 +151,7 @@ def run_once(limit: int = BATCH, now: datetime | None = None) -> dict[str, int]:
     """One batch: recover rows of dead workers, claim up to `limit`, send them. Counts by outcome."""
     counts: dict[str, int] = {}
     recover(now or timezone.now())
+    sweep(OutboxMessage, FINISHED, now or timezone.now())
     won = leases.claim_batch(OutboxMessage, LIFECYCLE, now or timezone.now(), limit, LEASE)
     if not won:
         return counts

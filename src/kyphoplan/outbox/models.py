@@ -51,12 +51,17 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     provider_message_id = models.CharField(max_length=200, blank=True)
     error = models.CharField(max_length=300, blank=True)
+    # A secret link (a set-password link) sits in the body only until the row is done (outbox.redact).
+    carries_link = models.BooleanField(default=False)
+    link_removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
             models.Index(fields=["about_type", "about_id"], name="outbox_about",
                          condition=~models.Q(about_id="")),
+            models.Index(fields=["status"], name="outbox_link_kept",
+                         condition=models.Q(carries_link=True, link_removed_at__isnull=True)),
         ]
 
     def __str__(self) -> str:

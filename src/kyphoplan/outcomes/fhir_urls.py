@@ -8,5 +8,6 @@ KINDS = "QuestionnaireResponse|Observation|Communication|DocumentReference"
 urlpatterns = [
     re_path(rf"^(?P<kind>{KINDS})$", v.search),
     re_path(rf"^(?P<kind>{KINDS})/(?P<rid>[A-Za-z0-9.\-]{{1,64}})$", v.read),
+    path("Questionnaire", v.questionnaires),
     path("Questionnaire/<str:rid>", v.questionnaire),
 ]

@@ -2,12 +2,16 @@
 (web/urls.py) so the FHIR app's own module stays untouched:
 
     GET Questionnaire/<instrument id>          (other ids fall through to the FHIR app)
+    GET Questionnaire                          (the FHIR app's intake questionnaire, then ours)
     GET QuestionnaireResponse?patient=<case>   GET QuestionnaireResponse/followup-<n>-<instrument>
     GET Observation?patient=<case>             GET Observation/followup-<n>-<instrument>.<score>
     GET Communication?patient=<case>           GET Communication/liaison-letter-<n>
     GET DocumentReference?patient=<case>       GET DocumentReference/liaison-letter-<n>
 
 Same token and scope (fhir:read) as the rest of /fhir/; every read audited through access_case.
+Where the FHIR app serves the type too, its handler checks the token, the role and the search
+parameters, and its resources come first: `_merged` pages and filters the whole list as one.
+The types are registered in the CapabilityStatement (apps.OutcomesConfig.ready).
 """
 
 from __future__ import annotations
@@ -28,8 +32,10 @@ from kyphoplan.api.models import Scope
 from kyphoplan.api.tokens import Caller, from_header
 from kyphoplan.cases.access import access_case
 from kyphoplan.cases.models import Case
+from kyphoplan.fhir import pathway as fhir_pathway
 from kyphoplan.fhir import views as fhir_views
 from kyphoplan.fhir.http import bundle, outcome, respond
+from kyphoplan.fhir.search_params import narrow, parse_search
 from kyphoplan.followup import fhir as followup_fhir
 from kyphoplan.followup.instruments import registry
 from kyphoplan.followup.models import CheckIn, CheckInStatus
@@ -88,20 +94,32 @@ def _guard(request: HttpRequest, body: Callable[[Caller], HttpResponse]) -> Http
 
 
 def _merged(request: HttpRequest, kind: str, case_id: uuid.UUID) -> HttpResponse:
-    """The FHIR app's own resources of this kind with the follow-up ones appended. Its handler
-    checks the token's role and the search parameters and writes the one audit row for this
-    read of the case."""
+    """The FHIR app's own resources of this kind, then the follow-up ones, as one list. Its
+    handler checks the token's role and the search parameters and writes the one audit row for
+    this read of the case. Where it pages (`_count`, `_offset`) and filters by status, the
+    window and the filter apply to the whole list, so no page repeats our resources."""
     theirs = fhir_views.type_endpoint(request, kind)
     case = Case.objects.filter(pk=case_id).first()
     if theirs.status_code != 200 or case is None:
         return theirs
-    ours = KINDS[kind](case)
     data = json.loads(theirs.content)
-    extra = bundle(kind, ours, len(ours), request)
-    data["entry"] = [*(data.get("entry") or []), *(extra.get("entry") or [])]
+    their_entries = data.get("entry") or []
+    ours = KINDS[kind](case)
+    if kind in fhir_pathway.SEARCH:  # paged and filtered (fhir.search_params)
+        params = parse_search(kind, request.GET)
+        ours = narrow(kind, ours, params)
+        their_total = int(data.get("total", 0))
+        start = max(0, params.offset - their_total)
+        page = ours[start:start + max(0, params.count - len(their_entries))]
+        total = their_total + len(ours)
+        data["link"] = bundle(kind, [], total, request, params.offset, params.count)["link"]
+    else:
+        page, total = ours, int(data.get("total", 0)) + len(ours)
+    extra = bundle(kind, page, total, request)
+    data["entry"] = [*their_entries, *(extra.get("entry") or [])]
     if not data["entry"]:
         del data["entry"]
-    data["total"] = int(data.get("total", 0)) + len(ours)
+    data["total"] = total
     return respond(data)
 
 
@@ -140,8 +158,11 @@ def search(request: HttpRequest, kind: str) -> HttpResponse:
 @require_GET
 def read(request: HttpRequest, kind: str, rid: str) -> HttpResponse:
     case_id = _case_of(kind, rid)
-    if case_id is None:
+    if case_id is None and kind in fhir_views.READ:
         return fhir_views.read(request, kind, rid)  # not ours: the FHIR app answers (or 404s)
+
+    if case_id is None:  # a type only we serve (Communication), with an id we never made
+        return _guard(request, lambda caller: outcome(404, "not-found", f"{kind}/{rid} is not known"))
 
     def body(caller: Caller) -> HttpResponse:
         case = access_case(caller.user, case_id, ip=client_ip(request), what=f"fhir {kind}")
@@ -151,6 +172,20 @@ def read(request: HttpRequest, kind: str, rid: str) -> HttpResponse:
         return outcome(404, "not-found", f"{kind}/{rid} is not known")
 
     return _guard(request, body)
+
+
+@csrf_exempt
+def questionnaires(request: HttpRequest) -> HttpResponse:
+    """Search: the FHIR app's intake questionnaire, then every instrument (POST: the FHIR app refuses)."""
+    theirs = fhir_views.type_endpoint(request, "Questionnaire")
+    if request.method != "GET" or theirs.status_code != 200:
+        return theirs
+    data = json.loads(theirs.content)
+    ours = [followup_fhir.questionnaire(inst) for inst in registry().values()]
+    extra = bundle("Questionnaire", ours, len(ours), request)
+    data["entry"] = [*(data.get("entry") or []), *(extra.get("entry") or [])]
+    data["total"] = int(data.get("total", 0)) + len(ours)
+    return respond(data)
 
 
 @require_GET

@@ -179,6 +179,12 @@ def cancel_booking(acting_user: Any, booking: Booking, *, ip: str | None, now: d
         _sync(booking.case, actor=acting_user, ip=ip, now=now, why="booking cancelled")
 
 
+def confirm_booking(booking: Booking, *, via: str, ref: str, now: datetime) -> bool:
+    """The patient confirmed the date (a "yes" to a text, `ref` the message). Nothing else moves:
+    the plan, reminders and status do not depend on it."""
+    return booking_services.confirm_by_patient(booking, via=via, ref=ref, now=now)
+
+
 # Plans -------------------------------------------------------------------------------------
 
 
@@ -229,6 +235,6 @@ def sign(acting_user: Any, version: PlanVersion, *, acknowledged: list[Acknowled
 
 __all__ = [
     "Acknowledgement", "Outcome", "PlanNotReady", "add_override", "amend", "book", "cancel_booking", "cancel_case",
-    "change_status", "open_case", "recompute", "replace_intake", "save_intake", "send_link", "set_labs", "sign",
+    "change_status", "confirm_booking", "open_case", "recompute", "replace_intake", "save_intake", "send_link", "set_labs", "sign",
     "submit_intake", "update_case",
 ]

@@ -29,13 +29,23 @@ from kyphoplan.outbox.providers import (
     send_email,
     send_sms,
 )
+from kyphoplan.outbox.redact import scrubbed, sweep
 from kyphoplan.reminders.config import get_config
 from kyphoplan.reminders.models import Reminder, ReminderStatus
 from kyphoplan.reminders.schedule import backoff
 
 log = logging.getLogger(__name__)
-SCRUB_KINDS = ("intake-link", "plan-link")  # bodies carry a token: blank them once sent
+# Links staff chose to send go out even to a patient who opted out of reminders.
+STAFF_SENT = ("intake-link", "plan-link")
+# Done: a link in the body is redacted (outbox.redact). In doubt is not done: a person decides.
+FINISHED = [ReminderStatus.SENT, ReminderStatus.FAILED, ReminderStatus.CANCELLED]
 Clock = Callable[[], datetime]
+
+
+# Other apps may refuse a message at send time (messaging: a number that texted STOP), registered
+# from their AppConfig.ready so this app imports none of them. A veto returns why, or "".
+Veto = Callable[[Reminder], str]
+VETOES: list[Veto] = []
 
 
 class LostClaim(RuntimeError):
@@ -63,9 +73,14 @@ _mine = leases.mine
 def deliver_one(pk: int, token: str, clock: Clock) -> ReminderStatus | None:
     r = Reminder.objects.select_related("case").get(pk=pk)
     clock()
-    if r.case.reminders_opt_out and r.kind not in SCRUB_KINDS:
+    if r.case.reminders_opt_out and r.kind not in STAFF_SENT:
         Reminder.objects.filter(_mine(pk, token, ReminderStatus.CLAIMED)).update(
             status=ReminderStatus.CANCELLED, last_error="patient opted out")
+        return ReminderStatus.CANCELLED
+    why = next((reason for reason in (veto(r) for veto in VETOES) if reason), "")
+    if why:
+        Reminder.objects.filter(_mine(pk, token, ReminderStatus.CLAIMED)).update(
+            status=ReminderStatus.CANCELLED, last_error=why[:300], **(scrubbed(r.body, clock()) if r.carries_link else {}))
         return ReminderStatus.CANCELLED
     if r.plan_version_id is not None and r.case.plan_versions.filter(pk__gt=r.plan_version_id).exists():
         # Belt and braces: a newer plan version exists, so this reminder may be out of date.
@@ -94,8 +109,8 @@ def deliver_one(pk: int, token: str, clock: Clock) -> ReminderStatus | None:
         return _failed(pk, token, exc, clock())
     fields: dict[str, object] = {"status": ReminderStatus.SENT, "provider_message_id": provider_id[:200],
                                  "sent_at": clock(), "last_error": ""}
-    if r.kind in SCRUB_KINDS:
-        fields["body"] = "(sent; the link is not kept)"
+    if r.carries_link:
+        fields.update(scrubbed(r.body, clock()))
     Reminder.objects.filter(_mine(pk, token, ReminderStatus.SENDING)).update(**fields)
     return ReminderStatus.SENT
 
@@ -105,10 +120,11 @@ def _failed(pk: int, token: str, exc: Exception, now: datetime) -> ReminderStatu
     attempts = r.attempts + (1 if r.status == ReminderStatus.CLAIMED else 0)
     final = isinstance(exc, PermanentFailure) or attempts >= get_config().max_attempts
     status = ReminderStatus.FAILED if final else ReminderStatus.SCHEDULED
+    redact = scrubbed(r.body, now) if final and r.carries_link else {}
     Reminder.objects.filter(Q(pk=pk, claim_token=token)
                             & Q(status__in=[ReminderStatus.CLAIMED, ReminderStatus.SENDING])).update(
         status=status, attempts=attempts, next_attempt_at=now + backoff(attempts), claim_token="",
-        last_error=str(exc)[:300])
+        last_error=str(exc)[:300], **redact)
     log.warning("reminder %s: %s (%s)", pk, type(exc).__name__, status)
     return status
 
@@ -116,6 +132,7 @@ def _failed(pk: int, token: str, exc: Exception, now: datetime) -> ReminderStatu
 def run_once(limit: int = 50, clock: Clock = timezone.now) -> dict[str, int]:
     counts: dict[str, int] = {}
     recover(clock())
+    sweep(Reminder, FINISHED, clock())  # cancelled rows (STOP, a new plan) keep no link either
     for pk, token in claim_batch(clock(), limit):
         status = deliver_one(pk, token, clock)
         key = str(status) if status else "lost"

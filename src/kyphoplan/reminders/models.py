@@ -9,6 +9,8 @@ when a worker dies in between is written in docs/pathway.md.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 
@@ -55,13 +57,24 @@ class Reminder(models.Model):
     provider_message_id = models.CharField(max_length=200, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
+    # A patient link (check-in, intake, plan) sits in the body only until the row is done
+    # (outbox.redact): sent, finally failed or cancelled.
+    carries_link = models.BooleanField(default=False)
+    link_removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["send_at", "id"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [models.Index(fields=["status", "next_attempt_at"]),
+                   models.Index(fields=["status"], name="reminder_link_kept",
+                                condition=models.Q(carries_link=True, link_removed_at__isnull=True))]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.channel} for {self.case_id} ({self.status})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding:
+            self.carries_link = carries_link(self.kind)
+        super().save(*args, **kwargs)
 
     @property
     def kind_label(self) -> str:
@@ -76,4 +89,10 @@ KIND_LABELS = {
     "last-dose": "Last dose",
     "fasting-evening": "Fasting starts",
     "arrival-morning": "Arrival",
+    "checkin-link": "Follow-up check-in link",
 }
+
+
+def carries_link(kind: str) -> bool:
+    """Kinds whose body holds a patient's personal link (intake-link, plan-link, checkin-link)."""
+    return kind.endswith("-link")

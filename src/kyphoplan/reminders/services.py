@@ -19,6 +19,7 @@ from kyphoplan.cases.config import get_config as get_pathway_config
 from kyphoplan.cases.models import Case, Channel, LinkPurpose, PatientLink
 from kyphoplan.cases.workflow import CaseStatus
 from kyphoplan.clinical.context import spanish_drug_name
+from kyphoplan.outbox.redact import scrubbed
 from kyphoplan.plans.services import latest, latest_signed, lines_for
 from kyphoplan.reminders.config import get_config
 from kyphoplan.reminders.messages import render
@@ -103,7 +104,7 @@ def schedule_for_case(case: Case, *, now: datetime, why: str = "no longer in the
 
 def send_link(case: Case, link: PatientLink, token: str, *, channel: Channel, now: datetime) -> Reminder:
     """Queue the message carrying a patient link. The token sits in this row only until it is
-    sent; delivery then blanks the body (see delivery.SCRUB_KINDS)."""
+    sent (or fails for good, or is cancelled); then the link is redacted (outbox.redact)."""
     purpose = LinkPurpose(link.purpose)
     with translation.override(case.language):
         path = reverse("patient_links:intake" if purpose == LinkPurpose.INTAKE else "patient_links:plan",
@@ -130,20 +131,28 @@ def status_summary(case: Case) -> list[Reminder]:
                 .order_by("send_at", "id"))
 
 
+class LinkRemoved(ValueError):
+    """The message's link was removed once it failed: it cannot go again as it was."""
+
+
 def settle(acting_user: Any, reminder: Reminder, *, resend: bool, ip: str | None, now: datetime) -> None:
     """A person decides a message in doubt or failed: send it again, or record it as delivered
-    (for example after checking the provider's log)."""
+    (for example after checking the provider's log). A failed message whose link was removed
+    is not sent again: staff send a new link (its old one is not kept anywhere)."""
     roles.require(acting_user, roles.WORK_CASES, ip=ip, what="settle reminder")
     allowed = [ReminderStatus.IN_DOUBT, ReminderStatus.FAILED] if resend else [ReminderStatus.IN_DOUBT]
+    if resend and reminder.link_removed_at is not None:
+        raise LinkRemoved("its link was removed after it failed: send the patient a new link instead")
     with transaction.atomic():
         if resend:
-            changed = Reminder.objects.filter(pk=reminder.pk, status__in=allowed).update(
+            changed = Reminder.objects.filter(pk=reminder.pk, status__in=allowed, link_removed_at__isnull=True).update(
                 status=ReminderStatus.SCHEDULED, attempts=0, next_attempt_at=now, claim_token="",
                 last_error=f"sent again by {acting_user.get_username()}")
         else:
+            redact = scrubbed(reminder.body, now) if reminder.carries_link else {}
             changed = Reminder.objects.filter(pk=reminder.pk, status__in=allowed).update(
                 status=ReminderStatus.SENT, sent_at=now,
-                last_error=f"confirmed delivered by {acting_user.get_username()}")
+                last_error=f"confirmed delivered by {acting_user.get_username()}", **redact)
         if changed:
             record(acting_user, Action.UPDATE, ip=ip, object_type="reminder", object_id=reminder.pk, at=now,
                    detail={"resend": resend})

@@ -49,7 +49,7 @@ def send_set_password_link(user: Any, *, acting: str, ip: str | None, now: datet
     link = set_password_link(user)
     hours = settings.PASSWORD_RESET_TIMEOUT // 3600
     if deliver:
-        enqueue(kind=KIND, to=user.email, now=now,
+        enqueue(kind=KIND, to=user.email, now=now, secret_link=True,
                 subject="Set your kyphoplan password",
                 body=(f"Hello {user.get_username()},\n\nSet your staff password with this link. It works once "
                       f"and for {hours} hours:\n\n{link}\n\nThen sign in and set up your authenticator app.\n"
