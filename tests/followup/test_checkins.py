@@ -112,3 +112,14 @@ def test_it_asks_nothing_once_the_procedure_is_cancelled(booked: Any, sam: Any) 
     row = _row(booked, TimePoint.BASELINE)
     assert dispatch_due_checkins(row.due_at).get("cancelled") == 1
     assert not Reminder.objects.filter(case=booked, kind="checkin-link").exists()
+
+
+def test_it_asks_for_a_number_in_range_when_the_days_in_bed_are_too_many(booked: Any, client: Any, clock: Any) -> None:
+    """An outside tester typed 20 days in bed (of 14) and was told to "choose one of the answers"."""
+    row = _row(booked, TimePoint.MONTH_1)
+    clock.move_to(row.due_at + timedelta(hours=1))
+    url = f"/es/f/{make_token(row.pk)}/"
+    bad = client.post(url, {**FULL, "bed_days": "20"})
+    text = bad.content.decode()
+    assert bad.status_code == 400 and "Por favor, escriba un número del 0 al 14." in text
+    assert "elija una de las respuestas" not in text
