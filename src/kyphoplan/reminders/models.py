@@ -76,4 +76,7 @@ KIND_LABELS = {
     "last-dose": "Last dose",
     "fasting-evening": "Fasting starts",
     "arrival-morning": "Arrival",
+    "care-team-note": "Care team note",
+    "premedication": "Premedication doses",
+    "dose-change": "Dose change",
 }

@@ -18,7 +18,7 @@ from kyphoplan.cases import roles
 from kyphoplan.cases.config import get_config as get_pathway_config
 from kyphoplan.cases.models import Case, Channel, LinkPurpose, PatientLink
 from kyphoplan.cases.workflow import CaseStatus
-from kyphoplan.clinical.context import spanish_drug_name
+from kyphoplan.clinical.context import spanish_drug_name, spanish_drug_names
 from kyphoplan.plans.services import latest, latest_signed, lines_for
 from kyphoplan.reminders.config import get_config
 from kyphoplan.reminders.messages import render
@@ -38,11 +38,24 @@ def drug_name(drug: str, language: str) -> str:
     return spanish_drug_name(drug) if language == "es" else drug
 
 
+def title_drug_name(drug: str, language: str) -> str:
+    """A drug for a short title: its name in the patient's language, or "" when the Spanish
+    table has no name for it (a title then leaves the drug out rather than print an English
+    name in a Spanish title; the sentence beside it says which medicine)."""
+    if language != "es" or not drug:
+        return drug
+    known = spanish_drug_names()
+    return spanish_drug_name(drug) if all(part in known for part in drug.split("/")) else ""
+
+
 def _wording(case: Case, kind: str, *, drug: str, event_at: datetime, procedure_at: datetime,
-             url: str = "", link_days: int = 0, note: str = "") -> tuple[str, str]:
+             url: str = "", link_days: int = 0, note: str = "",
+             doses: tuple[tuple[datetime, str], ...] = ()) -> tuple[str, str]:
     practice = get_practice()
     zone = practice.hours.zone
-    return render(kind, language=case.language, drug=drug_name(drug, case.language),
+    named = "+".join(drug_name(part, case.language) for part in drug.split("+")) if drug else ""
+    local = tuple((at.astimezone(zone), drug_name(d, case.language)) for at, d in doses)
+    return render(kind, language=case.language, drug=named, doses=local,
                   event_at=event_at.astimezone(zone), procedure_at=procedure_at.astimezone(zone),
                   practice_name=practice.name, practice_phone=practice.phone, practice_address=practice.address,
                   url=url, link_days=link_days, note=note)
@@ -86,7 +99,7 @@ def schedule_for_case(case: Case, *, now: datetime, why: str = "no longer in the
         assert booking is not None and version is not None
         for s in specs:
             subject, body = _wording(case, s.kind, drug=s.drug or "", event_at=s.event_at, procedure_at=booking.start,
-                                     note=s.note)
+                                     note=s.note, doses=s.doses)
             fields = dict(case=case, plan_version=version, kind=s.kind, drug=s.drug or "", channel=s.channel,
                           to=s.to, language=s.language, subject=subject, body=body, send_at=s.send_at,
                           event_at=s.event_at, next_attempt_at=s.send_at)
