@@ -98,3 +98,33 @@ def test_it_reminds_of_timed_premedication_and_insulin_doses_outside_quiet_hours
     assert dose and all("insulina NPH" in r.body for r in dose), [r.body for r in dose]
     first_change = min(datetime.fromisoformat(a["due"]) for a in changes).astimezone(LA)
     assert min(r.send_at for r in dose).astimezone(LA) < first_change
+
+
+def test_it_warns_staff_plainly_when_no_reminder_channel_is_on(maria_case, nora, sam, rooms, verified, client):
+    """Maria gave no consent to email or texts on the call-back; Sam adds her email later but
+    leaves reminders off. Her signed, booked plan has last doses: the case page and the booking
+    confirmation say that nothing will remind her, and how to switch a channel on."""
+    from django.utils import timezone
+
+    from tests.pathway.fixtures import future_monday
+
+    start = future_monday()
+    maria_case.target_start, maria_case.email_reminders, maria_case.sms_reminders = start, False, False
+    maria_case.save()
+    now = timezone.now()
+    save_intake(maria_case, MARIA_INTAKE, acting_user=None, ip=None, now=now)
+    submit_intake(maria_case, acting_user=None, ip=None, now=now)
+    sign_all(nora, latest(maria_case), now)
+
+    verified(sam)
+    booked = client.post(f"/staff/cases/{maria_case.pk}/book/",
+                         {"room": rooms["room1"].pk, "start": start.isoformat()}, follow=True)
+    page = booked.content.decode()
+    assert "Booked." in page and not _live(maria_case)
+    warning = "No reminders will go out"
+    assert page.count(warning) >= 2, page  # the confirmation, and the case page it lands on
+    assert "last doses" in page and "Edit case" in page and f"/staff/cases/{maria_case.pk}/edit/" in page
+
+    maria_case.email_reminders = True  # Maria agrees on the phone; Sam ticks the box
+    maria_case.save()
+    assert warning not in client.get(f"/staff/cases/{maria_case.pk}/").content.decode()

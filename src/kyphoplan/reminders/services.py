@@ -83,6 +83,38 @@ def desired(case: Case, now: datetime) -> list[ReminderSpec]:
                           quiet=get_config().quiet, now=now)
 
 
+TIMED_STEPS = {"stop-medication": "last doses", "fasting-start": "fasting", "take-premedication": "premedication doses",
+               "adjust-dose": "dose changes"}
+
+
+def no_channel_warning(case: Case) -> str:
+    """A plain warning for staff when a signed, booked plan asks the patient to act on time
+    (last doses, fasting, premedication, dose changes) but no reminder channel is on, so
+    nothing will remind them; "" otherwise. Channels are never switched on here: consent is
+    the patient's."""
+    if case.status == CaseStatus.CANCELLED or active_booking(case) is None:
+        return ""
+    signed, newest = latest_signed(case), latest(case)
+    if signed is None or newest is None or newest.pk != signed.pk or recipient(case).channels():
+        return ""
+    steps = [TIMED_STEPS[code] for code in TIMED_STEPS
+             if any((ln.replaces or ln.code) == code for ln in lines_for(signed, case.language)
+                    if ln.audience == "patient")]
+    if not steps:
+        return ""
+    what = ", ".join(steps)
+    if case.reminders_opt_out:
+        why = "the patient opted out of reminders"
+        how = "Tell them each step by phone; only they can ask for reminders again."
+    else:
+        off = [f"email {'is off' if case.email else 'address missing'}",
+               f"text {'is off' if case.phone_e164 else 'number missing'}"]
+        why = "no reminder channel is on (" + "; ".join(off) + ")"
+        how = ("With the patient's agreement, switch on reminders by email or text in Edit case, "
+               "or call them before each step.")
+    return f"No reminders will go out for this plan's {what}: {why}. {how}"
+
+
 def schedule_for_case(case: Case, *, now: datetime, why: str = "no longer in the plan") -> list[Reminder]:
     """Make the reminder rows match the signed plan and the booking: new ones scheduled, ones
     no longer wanted cancelled (`why`), sent ones never touched. Idempotent."""
