@@ -93,7 +93,7 @@ def test_it_reminds_of_timed_premedication_and_insulin_doses_outside_quiet_hours
         for at in premeds:  # every dose time, the night one too, in Spanish
             assert f"{at.hour % 12 or 12}:00 {'a. m.' if at.hour < 12 else 'p. m.'}" in r.body, r.body
         assert "prednisona" in r.body
-        assert "difenhidramina" in r.body and "diphenhydramine" not in r.body and "alarma" in r.body
+        assert "difenhidramina y prednisona" in r.body and "diphenhydramine" not in r.body and "alarma" in r.body
     dose = [r for r in live if r.kind == "dose-change"]
     assert dose and all("insulina NPH" in r.body for r in dose), [r.body for r in dose]
     first_change = min(datetime.fromisoformat(a["due"]) for a in changes).astimezone(LA)

@@ -3,7 +3,7 @@ that open anything (reminders point back to the plan the patient already has).""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -15,6 +15,21 @@ from kyphoplan.reminders.schedule import Kind
 
 def _lang(code: str) -> Language:
     return Language.ES if code == "es" else Language.EN
+
+
+def _times(doses: tuple[tuple[datetime, str], ...], lang: Language) -> str:
+    """Dose times, short enough for a text: "Sunday 13 December: 9:00 PM prednisone; Monday
+    14 December: 3:00 AM prednisone, 9:00 AM prednisone and diphenhydramine"."""
+    days: dict[date, dict[datetime, list[str]]] = {}
+    for at, name in sorted(doses):
+        names = days.setdefault(at.date(), {}).setdefault(at, [])
+        if name not in names:
+            names.append(name)
+    joiner = " " + _("and") + " "
+    return "; ".join(
+        f"{format_date(day, lang)}: " + ", ".join(f"{format_clock(at, lang)} {joiner.join(names)}"
+                                                  for at, names in times.items())
+        for day, times in days.items())
 
 
 def render(
@@ -30,9 +45,9 @@ def render(
         "day": format_date(event_at.date(), lang), "moment": format_moment(event_at, lang), "drug": drug,
         "procedure": format_moment(procedure_at, lang), "phone": practice_phone, "address": practice_address,
         "practice": practice_name, "url": url, "days": link_days, "note": note,
-        "times": "; ".join(f"{format_date(at.date(), lang)}, {format_clock(at, lang)}: {name}" for at, name in doses),
     }
     with translation.override(language):
+        params["times"] = _times(doses, lang)
         if note and drug:
             subject = _("About your %(drug)s: a note from your care team")
             body = _("For %(day)s: %(note)s")
