@@ -70,7 +70,7 @@ PREMED_INTAKE = {**MARIA_INTAKE, "insulin": True,
                  "allergies": [{"substance": "contrast dye (X-ray)", "reaction": "hives and trouble breathing"}]}
 
 
-def test_it_reminds_of_timed_premedication_and_insulin_doses_outside_quiet_hours(maria_case, nora, sam, rooms):
+def test_it_reminds_of_timed_premedication_and_insulin_doses_outside_quiet_hours(maria_case, rita, sam, rooms):
     answers = {**PREMED_INTAKE, "medicines": [{"text": "NPH insulin 20 units every morning", "unsure": False}]}
     save_intake(maria_case, answers, acting_user=None, ip=None, now=NOW)
     submit_intake(maria_case, acting_user=None, ip=None, now=NOW)
@@ -80,7 +80,7 @@ def test_it_reminds_of_timed_premedication_and_insulin_doses_outside_quiet_hours
     changes = [a for a in v1.plan["actions"] if a["code"] == "adjust-dose"]
     night = [at for at in premeds if at.hour < 8]
     assert premeds[0].hour >= 18 and night and changes  # an evening dose, a night dose, an insulin change
-    sign_all(nora, v1, NOW)
+    sign_all(rita, v1, NOW)  # premedication is the radiologist's to sign
     book(sam, maria_case, room=rooms["room1"], start=START, ip=None, now=NOW)
 
     live = _live(maria_case)
