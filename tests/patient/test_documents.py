@@ -90,7 +90,7 @@ def test_it_exports_a_calendar_correct_across_the_clock_change(signed_and_booked
     assert fasting.astimezone(UTC) == datetime(2026, 11, 3, 8, 0, tzinfo=UTC)  # midnight PST
     arrive = events["Llegue para su procedimiento"]["dtstart"].dt
     assert arrive.astimezone(UTC) == datetime(2026, 11, 3, 15, 0, tzinfo=UTC)  # 7:00 PST
-    consult = events["Llame a su médico"]["dtstart"].dt
+    consult = events["Clopidogrel: su médico decide"]["dtstart"].dt
     assert consult.astimezone(UTC) == datetime(2026, 10, 27, 7, 0, tzinfo=UTC)  # midnight PDT
     assert b"VTIMEZONE" in response.content and b"TZID=America/Los_Angeles" in response.content
 

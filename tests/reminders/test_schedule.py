@@ -85,3 +85,25 @@ def test_it_keeps_local_times_across_the_spring_change():
 
 def test_it_backs_off_between_retries():
     assert [backoff(n) for n in (1, 2, 3, 4, 9)] == [timedelta(minutes=m) for m in (1, 5, 25, 120, 120)]
+
+
+def test_it_lists_every_premedication_dose_in_one_message_before_the_first_and_never_at_night():
+    eve = datetime(2026, 12, 13, 21, 0, tzinfo=LA)
+    lines = [_line("take-premedication", eve, "prednisone"),
+             _line("take-premedication", datetime(2026, 12, 14, 3, 0, tzinfo=LA), "prednisone"),
+             _line("take-premedication", datetime(2026, 12, 14, 9, 0, tzinfo=LA), "diphenhydramine"),
+             _line("take-premedication", datetime(2026, 12, 14, 9, 0, tzinfo=LA), "prednisone"),
+             _line("adjust-dose", datetime(2026, 12, 14, 8, 0, tzinfo=LA), "insulin isophane"),
+             _line("adjust-dose", datetime(2026, 12, 13, 21, 0, tzinfo=LA), "insulin glargine")]
+    now = datetime(2026, 12, 1, 10, 0, tzinfo=LA)
+    specs = plan_reminders("KP-1", lines, arrive=datetime(2026, 12, 14, 10, 0, tzinfo=LA), zone=LA,
+                           recipient=MARIA, quiet=QuietHours(), now=now)
+    premed = [s for s in specs if s.kind == Kind.PREMEDICATION]
+    assert len(premed) == 2 and {s.channel for s in premed} == {"email", "sms"}  # one per channel
+    assert {s.send_at.astimezone(LA) for s in premed} == {eve - timedelta(hours=1)}
+    assert [at.astimezone(LA).hour for at, _ in premed[0].doses] == [21, 3, 9, 9]
+    changes = sorted({(s.send_at.astimezone(LA), s.doses) for s in specs if s.kind == Kind.DOSE_CHANGE})
+    # The evening glargine dose: an hour before. The 8 AM NPH change: 6 PM the evening before.
+    assert [(at.hour, [d for _, d in doses]) for at, doses in changes] == [
+        (18, ["insulin isophane"]), (20, ["insulin glargine"])]
+    assert all(not QuietHours().contains(s.send_at.astimezone(LA)) for s in specs)

@@ -18,6 +18,7 @@ from kyphoplan.cases import access, roles
 from kyphoplan.cases.localtime import practice_time
 from kyphoplan.pathway import services as pathway
 from kyphoplan.plans.services import PlanNotReady
+from kyphoplan.reminders.services import no_channel_warning
 from kyphoplan.staff.decorators import staff_required
 from kyphoplan.web.net import client_ip
 
@@ -67,6 +68,8 @@ def book(request: HttpRequest, case_id: str) -> HttpResponse:
                 messages.error(request, f"Not booked: {exc}.")
             else:
                 messages.success(request, "Booked.")
+                if warning := no_channel_warning(case):
+                    messages.warning(request, warning)
                 return redirect("cases:detail", case_id=case.pk)
     day = _day(request, case)
     levels = len(case.levels_to_treat)

@@ -22,7 +22,7 @@ from kyphoplan.cases.models import Channel, LinkPurpose
 from kyphoplan.cases.workflow import CaseStatus, CaseWorkflowError, allowed_next
 from kyphoplan.pathway import services as pathway
 from kyphoplan.plans.services import latest, latest_signed
-from kyphoplan.reminders.services import LinkRemoved, settle, status_summary
+from kyphoplan.reminders.services import LinkRemoved, no_channel_warning, settle, status_summary
 from kyphoplan.staff.decorators import StaffRequest, staff_required
 from kyphoplan.staff.roles import users_with
 from kyphoplan.web import keyset
@@ -110,6 +110,7 @@ def detail(request: StaffRequest, case_id: UUID) -> HttpResponse:
         "labs_form": LabsForm(initial=case.labs), "links": links,
         "intake": intake, "latest": latest(case), "signed": latest_signed(case),
         "booking": active_booking(case), "reminders": status_summary(case),
+        "no_channel": no_channel_warning(case),
         "can_work": roles.has_role(request.user, roles.WORK_CASES),
         "can_review": roles.has_role(request.user, roles.REVIEW_PLANS),
         "can_book": roles.has_role(request.user, roles.BOOK), "zone": get_practice().hours.zone.key,

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_noop
 
 from kyphoplan.clinical.model import Language
 from kyphoplan.clinical.wording import format_clock, format_date
-from kyphoplan.plans.effective import Line, MedicineInstruction
-from kyphoplan.reminders.services import drug_name
+from kyphoplan.plans.effective import CLINICIAN_INSTRUCTION, Line, MedicineInstruction
+from kyphoplan.reminders.services import title_drug_name
 
 LAST_DOSE_CLOCK = time(9, 0)
 
@@ -29,6 +29,7 @@ class Item:
     # Calendar extras: how long the event really lasts, and where (the visit's own events).
     until: datetime | None = None
     location: str = ""
+    asap: bool = False  # due before the plan was made: "as soon as possible", never a past calendar event
 
 
 @dataclass
@@ -53,20 +54,43 @@ def _lang(code: str) -> Language:
 
 
 def summary(line: Line, language: str = "en") -> str:
-    """A short title for calendars and reminders, drug names in the patient's language."""
-    drug = drug_name(line.drug or "", language)
+    title = _summary(line, language)
+    return title[:1].upper() + title[1:]
+
+
+def _summary(line: Line, language: str) -> str:
+    """A short title for calendars, in the step's meaning, drug names in the patient's language.
+
+    A line a clinician replaced keeps its drug in the title but not the engine's instruction
+    (their words may say the opposite). A drug with no name in the patient's language gets a
+    title without it: the description carries the full sentence."""
+    drug = title_drug_name(line.drug or "", language)
+    p = {"drug": drug}
+    if line.code == CLINICIAN_INSTRUCTION:
+        return _("%(drug)s: from your care team") % p if drug else _("From your care team")
+    named = {
+        "stop-medication": (_("Last day of %(drug)s"), _("Last day of a medicine")),
+        "resume-medication": (_("Restart %(drug)s"), _("Restart your medicine")),
+        "adjust-dose": (_("Dose change: %(drug)s"), _("Your dose changes")),
+        "take-premedication": (_("Take %(drug)s"), _("Take your medicine")),
+        "hold-after-procedure": (_("Do not take %(drug)s"), _("A medicine not to take")),
+        "continue-medication": (_("Keep taking %(drug)s"), _("Keep taking your medicine")),
+        # Some of these lines ask the patient to call, others say "keep taking it, we will
+        # tell you": both mean the doctor decides.
+        "consult-prescriber": (_("%(drug)s: your doctor decides"), _("Ask about your medicines")),
+    }
+    if line.code in named:
+        with_drug, without = named[line.code]
+        return with_drug % p if drug else without
     titles = {
-        "stop-medication": _("Last day of %(drug)s") % {"drug": drug},
-        "resume-medication": _("Restart %(drug)s") % {"drug": drug},
-        "adjust-dose": _("Dose change: %(drug)s") % {"drug": drug},
-        "take-premedication": _("Take %(drug)s") % {"drug": drug},
-        "hold-after-procedure": _("Do not take %(drug)s") % {"drug": drug},
         "fasting-start": _("Stop eating and drinking"),
+        "clear-liquids-until": _("Stop clear liquids"),
+        "clear-liquid-diet": _("Clear liquids only"),
+        "check-blood-glucose": _("Check your blood sugar"),
         "no-smoking-start": _("Stop smoking"),
         "bring-medication-list": _("Bring your medicine list"),
         "arrange-escort": _("Arrange a ride home"),
-        "consult-prescriber": _("Call your prescriber"),
-        "clinician-instruction": _("From your care team"),
+        "information": _("Good to know"),
     }
     return titles.get(line.code, _("Your plan"))
 
@@ -79,8 +103,12 @@ def moment_of(line: Line, zone: ZoneInfo) -> datetime | None:
     return line.due.astimezone(zone) if line.due is not None else None
 
 
-def checklist(lines: list[Line], visit: Visit | None, *, language: str, zone: ZoneInfo) -> tuple[list[Day], list[Item]]:
-    """(days in order, items with no date)."""
+def checklist(lines: list[Line], visit: Visit | None, *, language: str, zone: ZoneInfo,
+              made_at: datetime | None = None) -> tuple[list[Day], list[Item]]:
+    """(days in order, items with no date). A step due at or before `made_at` (the plan's own
+    moment: the engine says "now" for a step it is already late for) is listed first among the
+    undated items, marked `asap`: the page says "as soon as possible" and the calendar has no
+    event in the past."""
     lang = _lang(language)
     days: dict[date, Day] = {}
     undated: list[Item] = []
@@ -94,11 +122,15 @@ def checklist(lines: list[Line], visit: Visit | None, *, language: str, zone: Zo
         d.items.append(Item(at, "" if whole_day else format_clock(at, lang), text, code, title, drug, until,
                             location))
 
+    late: list[Item] = []
     for ln in lines:
         if ln.audience != "patient":
             continue
-        add(moment_of(ln, zone), ln.text, ln.code, summary(ln, language), whole_day=ln.last_dose_date is not None,
-            drug=ln.drug)
+        at = moment_of(ln, zone)
+        if at is not None and made_at is not None and ln.last_dose_date is None and at <= made_at:
+            late.append(Item(None, "", ln.text, ln.code, summary(ln, language), ln.drug, asap=True))
+            continue
+        add(at, ln.text, ln.code, summary(ln, language), whole_day=ln.last_dose_date is not None, drug=ln.drug)
     if visit is not None:
         a = visit.arrive.astimezone(zone)
         add(a, _("Arrive at %(address)s. Bring your medicine list and the adult who will take you home.")
@@ -112,7 +144,7 @@ def checklist(lines: list[Line], visit: Visit | None, *, language: str, zone: Zo
     ordered = [days[k] for k in sorted(days)]
     for d in ordered:
         d.items.sort(key=lambda i: (i.clock != "", i.at))
-    return ordered, undated
+    return ordered, late + undated
 
 
 DISPOSITION_WORDS = {

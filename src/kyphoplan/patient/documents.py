@@ -31,6 +31,15 @@ class PatientPlan:
     visit: Visit | None
     medicine_drugs: list[str] = field(default_factory=list)  # the ingredients of each line, "+"-joined
 
+    @property
+    def asap(self) -> list[Item]:
+        """Steps already due when the plan was made: "as soon as you can", no calendar event."""
+        return [i for i in self.undated if i.asap]
+
+    @property
+    def later(self) -> list[Item]:
+        return [i for i in self.undated if not i.asap]
+
 
 def patient_plan(case: Case) -> PatientPlan:
     """Medication changes come only from a signed version that is also the newest one:
@@ -49,7 +58,9 @@ def patient_plan(case: Case) -> PatientPlan:
         if current is None:
             days, undated = checklist([], visit, language=case.language, zone=zone)
             return PatientPlan(case, None, signed is not None, days, undated, [], visit)
-        days, undated = checklist(lines_for(current, case.language), visit, language=case.language, zone=zone)
+        made = current.plan.get("as_of")
+        days, undated = checklist(lines_for(current, case.language), visit, language=case.language, zone=zone,
+                                  made_at=datetime.fromisoformat(made) if made else None)
         lines = medicines_for(current, case.language)
         meds = medicine_list(lines)
     return PatientPlan(case, current, False, days, undated, meds, visit, [m.drug for m in lines])

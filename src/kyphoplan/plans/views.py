@@ -22,6 +22,7 @@ from kyphoplan.cases.models import Case
 from kyphoplan.pathway import services as pathway
 from kyphoplan.plans import services
 from kyphoplan.plans.models import ImmutableError, OverlayKind, PlanVersion
+from kyphoplan.reminders.services import no_channel_warning
 from kyphoplan.staff.decorators import staff_required
 from kyphoplan.web.net import client_ip
 from kyphoplan.web.practice import get_practice
@@ -137,6 +138,8 @@ def sign(request: HttpRequest, case_id: UUID, number: int) -> HttpResponse:
     try:
         pathway.sign(request.user, version, acknowledged=acks, ip=ip, now=timezone.now())
         messages.success(request, f"Version {number} is signed. It can no longer change.")
+        if warning := no_channel_warning(case):
+            messages.warning(request, warning)
     except services.FlagsNotAcknowledged as exc:
         messages.error(request, f"Not signed: tick each high flag to show you have read it ({len(exc.left)} left).")
     except services.NeedsRadiologist:

@@ -90,6 +90,9 @@ KIND_LABELS = {
     "fasting-evening": "Fasting starts",
     "arrival-morning": "Arrival",
     "checkin-link": "Follow-up check-in link",
+    "care-team-note": "Care team note",
+    "premedication": "Premedication doses",
+    "dose-change": "Dose change",
 }
 
 

@@ -6,8 +6,16 @@ Rules (practice defaults, see docs/pathway.md):
 - each last-dose day: that morning, 09:00 ("today is the last day of ...");
 - fasting: the evening before it starts, 18:00;
 - arrival: the morning of the procedure, two hours before arrival;
-- a clinician's own dated instruction (a line they replaced or added): 09:00 that day, or
-  the last 09:00 before it, with their words.
+- premedication (timed doses before a contrast procedure): one message for the whole
+  regimen, an hour before the first dose (18:00 the evening before if that dose is in the
+  morning), listing every dose time. A 3 a.m. dose is never texted at 3 a.m. (quiet
+  hours); the message names it and says to set an alarm;
+- dose changes (insulin): the same timing per change, one message per send time listing
+  the changes it covers (a morning change: 18:00 the evening before);
+- a line a clinician replaced keeps its step's reminder (kind, drug and time; their own
+  moment if they set one: an hour before it), worded with their words;
+- a clinician's added dated instruction, or a replaced step that has no reminder of its
+  own: 09:00 that day, or the last 09:00 before it, with their words.
 A time inside quiet hours moves to the end of them if that is still before the
 deadline, else to just before they begin. A time already past is sent now if
 its deadline has not passed, and dropped if it has.
@@ -29,6 +37,11 @@ class Kind:
     FASTING = "fasting-evening"
     ARRIVAL = "arrival-morning"
     CARE_TEAM = "care-team-note"
+    PREMEDICATION = "premedication"
+    DOSE_CHANGE = "dose-change"
+
+
+EVENING = time(18, 0)
 
 
 @dataclass(frozen=True)
@@ -70,7 +83,8 @@ class Wanted:
     send_at: datetime  # aware, practice zone
     deadline: datetime
     event_at: datetime  # the moment the message talks about (last-dose day, fasting start, arrival)
-    note: str = ""  # a clinician's words, for CARE_TEAM
+    note: str = ""  # a clinician's words (an added line, or a line they replaced)
+    doses: tuple[tuple[datetime, str], ...] = ()  # (when, drug) for PREMEDICATION and DOSE_CHANGE
 
 
 @dataclass(frozen=True)
@@ -84,6 +98,7 @@ class ReminderSpec:
     send_at: datetime  # UTC
     event_at: datetime
     note: str = ""
+    doses: tuple[tuple[datetime, str], ...] = ()
 
 
 def _at(day: date, clock: time, zone: ZoneInfo) -> datetime:
@@ -97,14 +112,79 @@ def _latest(clock: time, not_after: datetime, zone: ZoneInfo) -> datetime:
     return candidate if candidate <= local else _at(local.date() - timedelta(days=1), clock, zone)
 
 
+def _step(ln: Line) -> str:
+    """The step a line is: a line a clinician replaced is still its target's step."""
+    return ln.replaces if ln.code == CLINICIAN_INSTRUCTION and ln.replaces else ln.code
+
+
+def _edited(ln: Line, zone: ZoneInfo) -> Wanted | None:
+    """A replaced line: its step's reminder at its step's time, with the clinician's words."""
+    assert ln.due is not None
+    due = ln.due.astimezone(zone)
+    step = _step(ln)
+    if step == "stop-medication":
+        if ln.last_dose_date is not None:  # the same last-dose day as before
+            morning = _at(ln.last_dose_date, time(9, 0), zone)
+            return Wanted(Kind.LAST_DOSE, ln.drug, morning, _at(ln.last_dose_date, time(20, 0), zone), morning,
+                          ln.text)
+        return Wanted(Kind.LAST_DOSE, ln.drug, due - timedelta(hours=1), due, due, ln.text)  # their own moment
+    if step == "consult-prescriber":
+        return Wanted(Kind.CONSULT, ln.drug, _latest(time(10, 0), due - timedelta(days=1), zone), due, due, ln.text)
+    if step == "fasting-start":
+        return Wanted(Kind.FASTING, None, _latest(EVENING, due - timedelta(hours=2), zone), due, due, ln.text)
+    if step in ("take-premedication", "adjust-dose"):
+        kind = Kind.PREMEDICATION if step == "take-premedication" else Kind.DOSE_CHANGE
+        return Wanted(kind, ln.drug, _ahead(due, zone), due, due, ln.text, ((due, ln.drug or ""),))
+    return None
+
+
+def _note(ln: Line, zone: ZoneInfo) -> Wanted:
+    """A clinician's own dated words: 09:00 that day (a whole last-dose day), or the last 09:00 before."""
+    assert ln.due is not None
+    if ln.last_dose_date is not None:
+        event = _at(ln.last_dose_date, time(9, 0), zone)
+        return Wanted(Kind.CARE_TEAM, ln.drug, event, _at(ln.last_dose_date, time(20, 0), zone), event, ln.text)
+    due = ln.due.astimezone(zone)
+    at = _latest(time(9, 0), due, zone)
+    return Wanted(Kind.CARE_TEAM, ln.drug, at, max(due, at + timedelta(hours=1)), due, ln.text)
+
+
+def _ahead(at: datetime, zone: ZoneInfo) -> datetime:
+    """When to remind of a timed dose: an hour before it, or 18:00 the evening before for a
+    morning dose (quiet hours would push a message before an early dose to a useless time)."""
+    local = at.astimezone(zone)
+    if local.time() < time(12, 0):
+        return _at(local.date() - timedelta(days=1), EVENING, zone)
+    return (local.astimezone(UTC) - timedelta(hours=1)).astimezone(zone)
+
+
+def _evenings(kind: str, doses: list[tuple[datetime, str]], zone: ZoneInfo, *, one: bool) -> list[Wanted]:
+    """Timed doses as evening messages: one for the whole regimen (`one`), else one per evening."""
+    groups: dict[datetime, list[tuple[datetime, str]]] = {}
+    first = min(doses)[0] if doses else None
+    for at, drug in sorted(doses):
+        send = _ahead(first if one and first else at, zone)
+        groups.setdefault(send, []).append((at, drug))
+    out = []
+    for send, group in groups.items():
+        drugs = "+".join(dict.fromkeys(drug for _, drug in group))
+        out.append(Wanted(kind, drugs, send, group[0][0], group[0][0], "", tuple(group)))
+    return out
+
+
 def wanted(lines: list[Line], arrive: datetime, zone: ZoneInfo) -> list[Wanted]:
     out: list[Wanted] = []
     seen: set[tuple[str, str | None]] = set()
+    premeds: list[tuple[datetime, str]] = []
+    changes: list[tuple[datetime, str]] = []
     for ln in lines:
         if ln.audience != "patient" or ln.due is None:
             continue
         due = ln.due.astimezone(zone)
-        if ln.code == "consult-prescriber" and (Kind.CONSULT, None) not in seen:
+        if ln.code == CLINICIAN_INSTRUCTION:
+            edited = _edited(ln, zone) if ln.replaces else None
+            out.append(edited or _note(ln, zone))
+        elif ln.code == "consult-prescriber" and (Kind.CONSULT, None) not in seen:
             seen.add((Kind.CONSULT, None))  # one call to the prescriber covers every medicine
             at = _latest(time(10, 0), due - timedelta(days=1), zone)
             out.append(Wanted(Kind.CONSULT, None, at, due, due))
@@ -113,18 +193,16 @@ def wanted(lines: list[Line], arrive: datetime, zone: ZoneInfo) -> list[Wanted]:
             last = ln.last_dose_date or (due - timedelta(days=1)).date()
             morning = _at(last, time(9, 0), zone)
             out.append(Wanted(Kind.LAST_DOSE, ln.drug, morning, _at(last, time(20, 0), zone), morning))
-        elif ln.code == CLINICIAN_INSTRUCTION:
-            if ln.last_dose_date is not None:  # a replaced last-dose line: that whole day
-                event = _at(ln.last_dose_date, time(9, 0), zone)
-                out.append(Wanted(Kind.CARE_TEAM, ln.drug, event, _at(ln.last_dose_date, time(20, 0), zone),
-                                  event, ln.text))
-            else:
-                at = _latest(time(9, 0), due, zone)
-                out.append(Wanted(Kind.CARE_TEAM, ln.drug, at, max(due, at + timedelta(hours=1)), due, ln.text))
         elif ln.code == "fasting-start" and (Kind.FASTING, None) not in seen:
             seen.add((Kind.FASTING, None))
-            evening = _latest(time(18, 0), due - timedelta(hours=2), zone)
+            evening = _latest(EVENING, due - timedelta(hours=2), zone)
             out.append(Wanted(Kind.FASTING, None, evening, due, due))
+        elif ln.code == "take-premedication":
+            premeds.append((due, ln.drug or ""))
+        elif ln.code == "adjust-dose":
+            changes.append((due, ln.drug or ""))
+    out += _evenings(Kind.PREMEDICATION, premeds, zone, one=True)
+    out += _evenings(Kind.DOSE_CHANGE, changes, zone, one=False)
     local_arrive = arrive.astimezone(zone)
     two_before = (local_arrive.astimezone(UTC) - timedelta(hours=2)).astimezone(zone)
     out.append(Wanted(Kind.ARRIVAL, None, two_before, local_arrive, local_arrive))
@@ -157,6 +235,8 @@ def reminder_key(case_ref: str, w: Wanted, channel: str) -> str:
     raw = f"{case_ref}|{w.kind}|{w.drug or ''}|{channel}|{w.event_at.astimezone(UTC).isoformat()}"
     if w.note:  # two notes on one day are two messages; new words are a new message
         raw += "|" + w.note
+    if w.doses:  # a dose moved is a new message
+        raw += "|" + ",".join(f"{at.astimezone(UTC).isoformat()}={drug}" for at, drug in w.doses)
     return hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
@@ -173,7 +253,7 @@ def plan_reminders(
             specs.append(ReminderSpec(
                 key=reminder_key(case_ref, w, channel), kind=w.kind, drug=w.drug, channel=channel,
                 to=to, language=recipient.language, send_at=at.astimezone(UTC), event_at=w.event_at,
-                note=w.note,
+                note=w.note, doses=w.doses,
             ))
     return sorted(specs, key=lambda s: (s.send_at, s.kind, s.channel))
 

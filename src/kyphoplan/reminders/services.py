@@ -18,7 +18,7 @@ from kyphoplan.cases import roles
 from kyphoplan.cases.config import get_config as get_pathway_config
 from kyphoplan.cases.models import Case, Channel, LinkPurpose, PatientLink
 from kyphoplan.cases.workflow import CaseStatus
-from kyphoplan.clinical.context import spanish_drug_name
+from kyphoplan.clinical.context import spanish_drug_name, spanish_drug_names
 from kyphoplan.outbox.redact import scrubbed
 from kyphoplan.plans.services import latest, latest_signed, lines_for
 from kyphoplan.reminders.config import get_config
@@ -39,11 +39,24 @@ def drug_name(drug: str, language: str) -> str:
     return spanish_drug_name(drug) if language == "es" else drug
 
 
+def title_drug_name(drug: str, language: str) -> str:
+    """A drug for a short title: its name in the patient's language, or "" when the Spanish
+    table has no name for it (a title then leaves the drug out rather than print an English
+    name in a Spanish title; the sentence beside it says which medicine)."""
+    if language != "es" or not drug:
+        return drug
+    known = spanish_drug_names()
+    return spanish_drug_name(drug) if all(part in known for part in drug.split("/")) else ""
+
+
 def _wording(case: Case, kind: str, *, drug: str, event_at: datetime, procedure_at: datetime,
-             url: str = "", link_days: int = 0, note: str = "") -> tuple[str, str]:
+             url: str = "", link_days: int = 0, note: str = "",
+             doses: tuple[tuple[datetime, str], ...] = ()) -> tuple[str, str]:
     practice = get_practice()
     zone = practice.hours.zone
-    return render(kind, language=case.language, drug=drug_name(drug, case.language),
+    named = "+".join(drug_name(part, case.language) for part in drug.split("+")) if drug else ""
+    local = tuple((at.astimezone(zone), drug_name(d, case.language)) for at, d in doses)
+    return render(kind, language=case.language, drug=named, doses=local,
                   event_at=event_at.astimezone(zone), procedure_at=procedure_at.astimezone(zone),
                   practice_name=practice.name, practice_phone=practice.phone, practice_address=practice.address,
                   url=url, link_days=link_days, note=note)
@@ -71,6 +84,38 @@ def desired(case: Case, now: datetime) -> list[ReminderSpec]:
                           quiet=get_config().quiet, now=now)
 
 
+TIMED_STEPS = {"stop-medication": "last doses", "fasting-start": "fasting", "take-premedication": "premedication doses",
+               "adjust-dose": "dose changes"}
+
+
+def no_channel_warning(case: Case) -> str:
+    """A plain warning for staff when a signed, booked plan asks the patient to act on time
+    (last doses, fasting, premedication, dose changes) but no reminder channel is on, so
+    nothing will remind them; "" otherwise. Channels are never switched on here: consent is
+    the patient's."""
+    if case.status == CaseStatus.CANCELLED or active_booking(case) is None:
+        return ""
+    signed, newest = latest_signed(case), latest(case)
+    if signed is None or newest is None or newest.pk != signed.pk or recipient(case).channels():
+        return ""
+    steps = [TIMED_STEPS[code] for code in TIMED_STEPS
+             if any((ln.replaces or ln.code) == code for ln in lines_for(signed, case.language)
+                    if ln.audience == "patient")]
+    if not steps:
+        return ""
+    what = ", ".join(steps)
+    if case.reminders_opt_out:
+        why = "the patient opted out of reminders"
+        how = "Tell them each step by phone; only they can ask for reminders again."
+    else:
+        off = [f"email {'is off' if case.email else 'address missing'}",
+               f"text {'is off' if case.phone_e164 else 'number missing'}"]
+        why = "no reminder channel is on (" + "; ".join(off) + ")"
+        how = ("With the patient's agreement, switch on reminders by email or text in Edit case, "
+               "or call them before each step.")
+    return f"No reminders will go out for this plan's {what}: {why}. {how}"
+
+
 def schedule_for_case(case: Case, *, now: datetime, why: str = "no longer in the plan") -> list[Reminder]:
     """Make the reminder rows match the signed plan and the booking: new ones scheduled, ones
     no longer wanted cancelled (`why`), sent ones never touched. Idempotent."""
@@ -87,7 +132,7 @@ def schedule_for_case(case: Case, *, now: datetime, why: str = "no longer in the
         assert booking is not None and version is not None
         for s in specs:
             subject, body = _wording(case, s.kind, drug=s.drug or "", event_at=s.event_at, procedure_at=booking.start,
-                                     note=s.note)
+                                     note=s.note, doses=s.doses)
             fields = dict(case=case, plan_version=version, kind=s.kind, drug=s.drug or "", channel=s.channel,
                           to=s.to, language=s.language, subject=subject, body=body, send_at=s.send_at,
                           event_at=s.event_at, next_attempt_at=s.send_at)
