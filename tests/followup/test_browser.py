@@ -101,7 +101,7 @@ def test_it_follows_maria_from_her_signed_plan_to_her_12_month_check_in(
     path = _link(maria, TimePoint.BASELINE, ReminderChannel.SMS)
     phone_page.goto(base + path)
     phone_page.get_by_text("¿Cuánto le duele la espalda ahora?").wait_for()
-    assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert phone_page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     smallest = phone_page.evaluate("""Math.min(...[...document.querySelectorAll('form label')]
         .map(l => l.getBoundingClientRect().height))""")
     assert smallest >= 44, smallest  # touch targets
