@@ -126,3 +126,34 @@ def test_it_gives_the_visit_events_a_place_and_their_real_length(signed_and_book
     assert (arrive["dtstart"].dt, arrive["dtend"].dt) == (booking.arrive, booking.discharge)
     assert (procedure["dtstart"].dt, procedure["dtend"].dt) == (booking.start, booking.end)
     assert booking.discharge - booking.arrive > procedure["dtend"].dt - procedure["dtstart"].dt
+
+
+def _long_plan() -> dict:
+    """Sixty medicine lines of one to four printed lines each, so that some row meets a page end
+    with room for one line only: that row's short cell fits, its longer one does not."""
+    meds = [{"input": f"A{i:02d} " + "tableta de dosis " * (i * 7 % 11) + f"Z{i:02d}",
+             "disposition": ("stop", "continue", "review")[i % 3]} for i in range(60)]
+    return {**PLAN, "medications": meds}
+
+
+WHAT = ("Déjela antes del procedimiento", "Siga tomándola", "Pregunte a su equipo de atención")
+
+
+@pytest.mark.slow
+def test_it_never_splits_a_medicine_row_across_two_pdf_pages(maria_case, nora, sam, rooms, verified, client):
+    maria_case.target_start = START
+    maria_case.save()
+    now = datetime(2026, 10, 20, 10, 0, tzinfo=LA)
+    v = PlanVersion.objects.create(case=maria_case, number=1, created_at=now, reason=Reason.INTAKE,
+                                   facts=facts_for(maria_case, now), plan=_long_plan(), ruleset_version="t")
+    sign_all(nora, v, now)
+    verified(nora)
+    response = client.get(f"/staff/cases/{maria_case.pk}/plan.pdf")
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(response.content)).pages]
+    assert len(pages) >= 3  # long enough that the table crosses pages
+    table = [text[text.find("A00 "):] if "A00 " in text else text for text in pages]
+    for n, text in enumerate(table):
+        rows = [i for i in range(60) if f"A{i:02d} " in text]
+        # Each row whole on one page: both ends of the medicine line, and one "what to do" per line.
+        assert all(f"Z{i:02d}" in text for i in rows), (n, text)
+        assert sum(text.count(w) for w in WHAT) == len(rows), (n, text)
