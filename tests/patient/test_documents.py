@@ -157,3 +157,46 @@ def test_it_never_splits_a_medicine_row_across_two_pdf_pages(maria_case, nora, s
         # Each row whole on one page: both ends of the medicine line, and one "what to do" per line.
         assert all(f"Z{i:02d}" in text for i in rows), (n, text)
         assert sum(text.count(w) for w in WHAT) == len(rows), (n, text)
+
+
+def _plan_link(case, sam) -> str:
+    from django.utils import timezone
+
+    from kyphoplan.cases.models import Channel, LinkPurpose
+    from kyphoplan.cases.services import issue_link
+
+    _, token = issue_link(sam, case, purpose=LinkPurpose.PLAN, channel=Channel.SHOWN, ip=None, now=timezone.now())
+    return token
+
+
+def test_it_lets_maria_s_son_read_her_spanish_plan_in_english(signed_and_booked, sam, client):
+    token = _plan_link(signed_and_booked, sam)
+    spanish = client.get(f"/es/p/plan/{token}/", follow=True).content.decode()
+    assert "Su plan para prepararse" in spanish and "Tome su último clopidogrel hoy." in spanish
+    assert 'href="/en/p/plan/"' in spanish  # the switch
+    english = client.get("/en/p/plan/").content.decode()
+    assert '<html lang="en">' in english and "Your plan to get ready" in english
+    assert "Take your last clopidogrel today." in english and "Tome su último" not in english
+    assert "Wednesday 28 October" in english and 'href="/es/p/plan/"' in english
+    pdf = client.get("/en/p/plan/plan.pdf")
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(BytesIO(pdf.content)).pages).split())
+    assert "Medicine list to bring" in text and "Take your last clopidogrel today." in text
+    signed_and_booked.refresh_from_db()
+    assert signed_and_booked.language == "es"  # messages still go in Spanish
+    assert "Su plan para prepararse" in client.get("/es/p/plan/").content.decode()  # and back
+
+
+def test_it_switches_the_intake_pages_too(maria_case, sam, client):
+    from django.utils import timezone
+
+    from kyphoplan.cases.models import Channel, LinkPurpose
+    from kyphoplan.cases.services import issue_link
+
+    _, token = issue_link(sam, maria_case, purpose=LinkPurpose.INTAKE, channel=Channel.SHOWN, ip=None,
+                          now=timezone.now())
+    assert "Preguntas antes de su procedimiento" in client.get(f"/es/p/intake/{token}/", follow=True).content.decode()
+    english = client.get("/en/p/intake/").content.decode()
+    assert "Questions before your procedure" in english and "Medicine 1" in english
+    assert "This link does not work" in client.get("/en/p/intake/not-a-token/").content.decode()
+    maria_case.refresh_from_db()
+    assert maria_case.language == "es"

@@ -30,6 +30,7 @@ class PatientPlan:
     medicines: list[tuple[str, str]]  # (the patient's line, what to do with it)
     visit: Visit | None
     medicine_drugs: list[str] = field(default_factory=list)  # the ingredients of each line, "+"-joined
+    language: str = "en"  # the language it is written in
 
     @property
     def asap(self) -> list[Item]:
@@ -41,9 +42,13 @@ class PatientPlan:
         return [i for i in self.undated if not i.asap]
 
 
-def patient_plan(case: Case) -> PatientPlan:
+def patient_plan(case: Case, language: str | None = None) -> PatientPlan:
     """Medication changes come only from a signed version that is also the newest one:
-    a plan whose dates have been overtaken (a new date, new medicines) is not shown."""
+    a plan whose dates have been overtaken (a new date, new medicines) is not shown.
+
+    `language`: the one the reader chose (the page's address); by default the patient's
+    stored preference, which messages keep using. The plan's texts exist in both."""
+    lang = language if language in ("en", "es") else case.language
     signed = latest_signed(case)
     newest = latest(case)
     booking = active_booking(case)
@@ -54,16 +59,16 @@ def patient_plan(case: Case) -> PatientPlan:
         visit = Visit(arrive=booking.arrive, start=booking.start, discharge=booking.discharge,
                       overnight=booking.overnight, address=practice.address, end=booking.end)
     current = signed if signed is not None and newest is not None and newest.pk == signed.pk else None
-    with translation.override(case.language):
+    with translation.override(lang):
         if current is None:
-            days, undated = checklist([], visit, language=case.language, zone=zone)
-            return PatientPlan(case, None, signed is not None, days, undated, [], visit)
+            days, undated = checklist([], visit, language=lang, zone=zone)
+            return PatientPlan(case, None, signed is not None, days, undated, [], visit, language=lang)
         made = current.plan.get("as_of")
-        days, undated = checklist(lines_for(current, case.language), visit, language=case.language, zone=zone,
+        days, undated = checklist(lines_for(current, lang), visit, language=lang, zone=zone,
                                   made_at=datetime.fromisoformat(made) if made else None)
-        lines = medicines_for(current, case.language)
+        lines = medicines_for(current, lang)
         meds = medicine_list(lines)
-    return PatientPlan(case, current, False, days, undated, meds, visit, [m.drug for m in lines])
+    return PatientPlan(case, current, False, days, undated, meds, visit, [m.drug for m in lines], lang)
 
 
 def context(pp: PatientPlan) -> dict[str, Any]:
@@ -76,7 +81,7 @@ def visit_summary(pp: PatientPlan) -> dict[str, str] | None:
     if pp.visit is None:
         return None
     zone = get_practice().hours.zone
-    lang = Language.ES if pp.case.language == "es" else Language.EN
+    lang = Language.ES if pp.language == "es" else Language.EN
     v = pp.visit
     arrive, start, home = (t.astimezone(zone) for t in (v.arrive, v.start, v.discharge))
     return {"day": format_date(arrive.date(), lang), "arrive": format_clock(arrive, lang),
@@ -87,7 +92,7 @@ def visit_summary(pp: PatientPlan) -> dict[str, str] | None:
 def pdf_bytes(pp: PatientPlan, *, base_url: str) -> bytes:
     from weasyprint import HTML
 
-    with translation.override(pp.case.language):
+    with translation.override(pp.language):
         html = render_to_string("patient/plan_print.html", context(pp))
     # WeasyPrint ships no type information; write_pdf() with no target returns the PDF's bytes.
     return cast(bytes, HTML(string=html, base_url=base_url).write_pdf())

@@ -36,16 +36,23 @@ def _audit(request: HttpRequest, case: Case, what: str, *, staff: bool) -> None:
            detail={"patient_plan": what})
 
 
+def _language(request: HttpRequest, case: Case, *, staff: bool) -> str:
+    """Staff preview what the patient sees, so in the patient's language; the patient (or a
+    family member) reads the language of the address, which the switch changes. The stored
+    preference, which messages use, stays as it is."""
+    return case.language if staff else (translation.get_language() or case.language)
+
+
 def _page(request: HttpRequest, case: Case, *, staff: bool) -> HttpResponse:
     _audit(request, case, "page", staff=staff)
-    # Staff preview what the patient sees, so in the patient's language too.
-    with translation.override(case.language):
-        return no_store(render(request, "patient/plan.html", {**context(patient_plan(case)), "staff": staff}))
+    pp = patient_plan(case, _language(request, case, staff=staff))
+    with translation.override(pp.language):
+        return no_store(render(request, "patient/plan.html", {**context(pp), "staff": staff}))
 
 
 def _pdf(request: HttpRequest, case: Case, *, staff: bool) -> HttpResponse:
     _audit(request, case, "pdf", staff=staff)
-    body = pdf_bytes(patient_plan(case), base_url=request.build_absolute_uri("/"))
+    body = pdf_bytes(patient_plan(case, _language(request, case, staff=staff)), base_url=request.build_absolute_uri("/"))
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="plan-{case.reference}.pdf"'
     return no_store(response)
