@@ -101,9 +101,12 @@ def test_it_carries_the_nurses_override_to_every_channel_in_the_browser(
     carried = n.locator("#carried").inner_text()
     assert carried.count("carried") == 3 and "nora" in carried and "Stent coronario" in carried
     _shot(n, "3-version-2-carried")
-    # Until version 2 is signed, Maria is told her plan is being updated: no medicine changes.
+    # Until version 2 is signed, Maria is told her plan is being updated: no medicine changes,
+    # and she keeps to her last plan (a medicine stopped for the procedure stays stopped).
     n.goto(f"{live_server.url}/staff/cases/{maria_case.pk}/patient-plan/")
-    assert "Su plan se está actualizando" in n.locator("main").inner_text()
+    updating = n.locator("main").inner_text()
+    assert "Su equipo de atención está cambiando su plan" in updating
+    assert "siga haciendo lo que le decía su último plan" in updating
     assert not Reminder.objects.filter(case=maria_case, status=ReminderStatus.SCHEDULED).exclude(
         kind__endswith="-link").exists()
     n.goto(f"{live_server.url}/staff/cases/{maria_case.pk}/plan/")

@@ -200,3 +200,25 @@ def test_it_switches_the_intake_pages_too(maria_case, sam, client):
     assert "This link does not work" in client.get("/en/p/intake/not-a-token/").content.decode()
     maria_case.refresh_from_db()
     assert maria_case.language == "es"
+
+
+@pytest.mark.parametrize(("language", "keep", "no_restart", "call"), [
+    ("en", "Until then, keep doing what your last plan told you.",
+     "If you stopped a medicine for your procedure, do not start it again yet.", "Questions? Call us at +1 555 010 0100."),
+    ("es", "Mientras tanto, siga haciendo lo que le decía su último plan.",
+     "Si dejó una medicina para su procedimiento, no la vuelva a tomar todavía.",
+     "¿Preguntas? Llámenos al +1 555 010 0100."),
+])
+def test_it_tells_maria_to_keep_to_her_last_plan_while_a_new_one_waits(
+    signed_and_booked, sam, nora, client, language, keep, no_restart, call
+):
+    """Partway through a blood-thinner hold, "do not stop or change any medicine" reads as
+    "start it again". While a new version waits for a signature, the page says to keep to the last plan."""
+    from kyphoplan.pathway.services import amend
+
+    amend(nora, signed_and_booked, reason="new labs", ip=None, now=datetime(2026, 10, 21, 10, 0, tzinfo=LA))
+    token = _plan_link(signed_and_booked, sam)
+    client.get(f"/{language}/p/plan/{token}/")
+    page = " ".join(client.get(f"/{language}/p/plan/").content.decode().split())
+    assert keep in page and no_restart in page and call in page
+    assert "change any medicine" not in page and "ni cambie ninguna medicina" not in page
