@@ -23,6 +23,7 @@ from kyphoplan.cases.models import Case, LinkPurpose
 from kyphoplan.clinical.context import spanish_drug_names
 from kyphoplan.intake.forms import IntakeForm, initial_from, review_items, rows_from_post
 from kyphoplan.intake.models import IntakeStatus
+from kyphoplan.intake.readback import plain_name
 from kyphoplan.intake.services import IntakeClosed, intake_for
 from kyphoplan.pathway.services import save_intake, submit_intake
 from kyphoplan.staff.decorators import staff_required
@@ -110,9 +111,10 @@ def _recognized(data: dict[str, Any]) -> dict[int, dict[str, Any]]:
 
 def _in_patient_language(seen: dict[str, Any]) -> dict[str, Any]:
     """Add `names`: the ingredients as the patient reads them ("prednisona" in Spanish), from
-    the clinical core's table of Spanish generic names; a name missing there stays English."""
+    the clinical core's table of Spanish generic names (a name missing there stays English);
+    a line that names only a kind of medicine reads as plain words (intake.readback)."""
     spanish = spanish_drug_names() if (get_language() or "en").startswith("es") else {}
-    return {**seen, "names": [spanish.get(name, name) for name in seen.get("ingredients", [])]}
+    return {**seen, "names": [plain_name(name, spanish) for name in seen.get("ingredients", [])]}
 
 
 @require_http_methods(["GET", "POST"])
