@@ -23,6 +23,14 @@ from kyphoplan.web.net import client_ip
 from kyphoplan.web.practice import get_practice
 
 _SALT = "kyphoplan.callbacks.thanks"
+# After a request, this browser keeps its form token for a while (signed, HttpOnly, no patient
+# data). Pressing Back after "thanks" makes many browsers fetch the form again (no bfcache)
+# and put the typed answers back into a page with a fresh token: a second "send" then made a
+# second request. While the cookie lives, the form carries the token already used, so sending
+# it again shows the first request; "for someone else" starts a new one.
+_RECENT_COOKIE = "kp_callback_sent"
+_RECENT_SALT = "kyphoplan.callbacks.sent"
+_RECENT = timedelta(minutes=30)
 
 
 def _thanks_url(req: CallbackRequest) -> str:
@@ -40,14 +48,19 @@ def _render_form(
 @require_http_methods(["GET", "POST"])
 def request_call(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
+        if request.GET.get("another"):
+            response = redirect("callbacks_public:request")
+            response.delete_cookie(_RECENT_COOKIE)
+            return response
+        recent = _recent(request)
         lang = get_language() or "en"
         form = RequestCallForm(
             initial={
-                "form_token": secrets.token_urlsafe(32),
+                "form_token": recent.form_token if recent else secrets.token_urlsafe(32),
                 "language": lang if lang in Language.values else Language.ENGLISH,
             }
         )
-        return _render_form(request, form)
+        return _render_form(request, form, recent=recent)
 
     form = RequestCallForm(request.POST)
     if form.is_trap_filled():
@@ -58,7 +71,7 @@ def request_call(request: HttpRequest) -> HttpResponse:
     token = form.cleaned_data["form_token"]
     existing = find_by_token(token)
     if existing is not None:
-        return redirect(_thanks_url(existing))
+        return _remember(request, redirect(_thanks_url(existing)), existing)
 
     now = timezone.now()
     ip = client_ip(request)
@@ -86,7 +99,20 @@ def request_call(request: HttpRequest) -> HttpResponse:
         practice=get_practice(),
     )
     # The row is committed by now: only then does the patient see "sent".
-    return redirect(_thanks_url(req))
+    return _remember(request, redirect(_thanks_url(req)), req)
+
+
+def _recent(request: HttpRequest) -> CallbackRequest | None:
+    token = request.get_signed_cookie(_RECENT_COOKIE, default=None, salt=_RECENT_SALT,
+                                      max_age=_RECENT)
+    return find_by_token(token) if token else None
+
+
+def _remember(request: HttpRequest, response: HttpResponse, req: CallbackRequest) -> HttpResponse:
+    response.set_signed_cookie(_RECENT_COOKIE, req.form_token, salt=_RECENT_SALT,
+                               max_age=int(_RECENT.total_seconds()), httponly=True, samesite="Lax",
+                               secure=request.is_secure())
+    return response
 
 
 def thanks(request: HttpRequest, token: str) -> HttpResponse:
