@@ -55,6 +55,7 @@ def server_env(data_dir: str, database_url: str | None) -> dict[str, str]:
         KYPHOPLAN_HTTPS="0",
         KYPHOPLAN_DATA_DIR=data_dir,
         KYPHOPLAN_CALLBACK_RATE_LIMIT="100000000",  # one client address sends everything
+        KYPHOPLAN_CALLBACK_PHONE_RATE_LIMIT="100000000",  # and every form has one phone number
         KYPHOPLAN_LOG_LEVEL="WARNING",
     )
     if database_url:

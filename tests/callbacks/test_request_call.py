@@ -129,6 +129,7 @@ def test_it_limits_requests_per_address_with_a_clear_message(
     client: Client, maria_form: dict, send_form: Any, settings: Any
 ) -> None:
     settings.CALLBACK_RATE_LIMIT = 3
+    settings.CALLBACK_PHONE_RATE_LIMIT = 100  # this test is about the address alone
     for i in range(3):
         r = send_form(client, {**maria_form, "form_token": f"token-rate-limit-{i:08d}"})
         assert r.status_code == 302
@@ -144,6 +145,33 @@ def test_it_limits_requests_per_address_with_a_clear_message(
     # A double submit of an accepted form still answers, even over the limit.
     again = send_form(client, {**maria_form, "form_token": "token-rate-limit-00000000"})
     assert again.status_code == 302
+
+
+def test_it_takes_a_whole_senior_centre_asking_from_one_address(
+    client: Client, maria_form: dict, send_form: Any
+) -> None:
+    """Maria and her neighbours ask from the centre's one internet address, one after the other:
+    with the practice's default limits every one of them goes in."""
+    for i in range(20):
+        form = {**maria_form, "phone": f"(415) 555-01{i + 10:02d}", "form_token": f"token-centre-{i:08d}"}
+        assert send_form(client, form).status_code == 302, i
+    assert CallbackRequest.objects.count() == 20
+
+
+def test_it_limits_requests_for_one_phone_number_from_any_address(
+    client: Client, maria_form: dict, send_form: Any
+) -> None:
+    """A flood (or a prank) repeats the number to call: three a day for one number, whichever
+    address sends them; another number from the same address still goes in."""
+    for i in range(3):
+        form = {**maria_form, "form_token": f"token-phone-limit-{i:08d}"}
+        assert send_form(client, form, REMOTE_ADDR=f"10.0.0.{i + 1}").status_code == 302
+    blocked = send_form(client, {**maria_form, "form_token": "token-phone-limit-99999999"}, REMOTE_ADDR="10.0.0.9")
+    assert blocked.status_code == 429
+    assert "several requests to call this number today" in blocked.content.decode()
+    other = {**maria_form, "phone": "(415) 555-0188", "form_token": "token-phone-limit-other001"}
+    assert send_form(client, other, REMOTE_ADDR="10.0.0.9").status_code == 302
+    assert CallbackRequest.objects.count() == 4
 
 
 def test_it_keeps_patient_data_out_of_urls_and_logs(

@@ -15,9 +15,27 @@ from kyphoplan.callbacks.models import RateLimitCounter
 
 
 def address_key(scope: str, ip: str | None) -> str:
-    # Keyed hash: the counter table never holds a raw IP address.
+    # Keyed hash: the counter table never holds a raw IP address (nor a phone number).
     raw = f"{scope}:{ip or 'unknown'}".encode()
     return hmac.new(settings.SECRET_KEY.encode(), raw, hashlib.sha256).hexdigest()
+
+
+def refuse_callback(ip: str | None, phone_e164: str, now: datetime) -> str | None:
+    """None when a new call-back request may go in; else the limit it meets, "address" or "phone".
+
+    Two limits, so a shared address is not blocked and a flood still is (docs/web.md): many
+    people share one address (a clinic lobby, a senior centre, a care home, a carrier's NAT),
+    so the address allows CALLBACK_RATE_LIMIT (30) an hour; what a flood or a prank repeats is
+    the number to call, so one phone number gets CALLBACK_PHONE_RATE_LIMIT (3) a day, from
+    any address. A resent form (same token) never reaches here."""
+    hour = timedelta(seconds=settings.CALLBACK_RATE_WINDOW_SECONDS)
+    if not hit(address_key("callback", ip), limit=settings.CALLBACK_RATE_LIMIT, window=hour, now=now):
+        return "address"
+    day = timedelta(seconds=settings.CALLBACK_PHONE_RATE_WINDOW_SECONDS)
+    if not hit(address_key("callback-phone", phone_e164), limit=settings.CALLBACK_PHONE_RATE_LIMIT, window=day,
+               now=now):
+        return "phone"
+    return None
 
 
 def window_start(now: datetime, window: timedelta) -> datetime:

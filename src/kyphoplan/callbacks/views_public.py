@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -75,10 +74,9 @@ def request_call(request: HttpRequest) -> HttpResponse:
 
     now = timezone.now()
     ip = client_ip(request)
-    window = timedelta(seconds=settings.CALLBACK_RATE_WINDOW_SECONDS)
-    key = ratelimit.address_key("callback", ip)
-    if not ratelimit.hit(key, limit=settings.CALLBACK_RATE_LIMIT, window=window, now=now):
-        return _render_form(request, form, status=429, rate_limited=True)
+    refused = ratelimit.refuse_callback(ip, form.cleaned_data["phone"], now)
+    if refused:
+        return _render_form(request, form, status=429, rate_limited=refused)
 
     data = form.cleaned_data
     req, _created = submit_request(

@@ -213,9 +213,13 @@ EMAIL_USE_TLS = env_bool("KYPHOPLAN_EMAIL_TLS")
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env_str("KYPHOPLAN_EMAIL_FROM", "kyphoplan@localhost")
 
-# Public "request a call" limits: this many per address per hour.
-CALLBACK_RATE_LIMIT = env_int("KYPHOPLAN_CALLBACK_RATE_LIMIT", 5, minimum=1)
+# Public "request a call" limits (callbacks.ratelimit.refuse_callback; why these numbers: docs/web.md):
+# this many per address per hour (an address may be a whole clinic lobby or senior centre), and
+# this many for one phone number per day, from any address.
+CALLBACK_RATE_LIMIT = env_int("KYPHOPLAN_CALLBACK_RATE_LIMIT", 30, minimum=1)
 CALLBACK_RATE_WINDOW_SECONDS = 3600
+CALLBACK_PHONE_RATE_LIMIT = env_int("KYPHOPLAN_CALLBACK_PHONE_RATE_LIMIT", 3, minimum=1)
+CALLBACK_PHONE_RATE_WINDOW_SECONDS = 24 * 3600
 
 # Logs carry paths and status codes only; our URLs never hold patient data.
 LOGGING = {
