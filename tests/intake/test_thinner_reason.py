@@ -52,7 +52,7 @@ def test_it_asks_in_spanish_and_the_plan_keeps_aspirin_after_a_recent_stent(mari
     page = client.get("/es/p/intake/").content.decode()
     assert "¿Por qué toma este anticoagulante?" in page and "¿Cuándo le pusieron el stent?" in page
     review = client.post("/es/p/intake/", _answers(submit="1")).content.decode()  # then "Sí, enviar"
-    assert "¿Por qué toma este anticoagulante?" in review and STENT_DAY.isoformat() in review
+    assert "¿Por qué toma este anticoagulante?" in review and "21 de octubre de 2026" in review
     client.post("/es/p/intake/", {"confirm": "1"})
     version = maria_case.plan_versions.get()
     assert version.facts["indications"][0] == {"kind": "coronary-stent", "stent": "drug-eluting",
@@ -61,3 +61,15 @@ def test_it_asks_in_spanish_and_the_plan_keeps_aspirin_after_a_recent_stent(mari
     assert "recent-coronary-stent" in flags
     stops = {a["drug"] for a in version.plan["actions"] if a["code"] == "stop-medication"}
     assert not stops & {"aspirin", "ticagrelor"}
+
+
+@pytest.mark.parametrize(("language", "day", "weight", "height"), [
+    ("en", "October 21, 2026", "150 pounds", "62.5 inches"),
+    ("es", "21 de octubre de 2026", "150 libras", "62.5 pulgadas"),
+])
+def test_it_reads_back_dates_and_numbers_the_way_maria_says_them(maria_link, client, language, day, weight, height):
+    client.get(f"/{language}/p/intake/{maria_link}/")
+    review = client.post(f"/{language}/p/intake/", _answers(submit="1", weight="150.0", height="62.5")).content.decode()
+    assert NOW.date() - timedelta(days=40) == STENT_DAY and day in review
+    assert weight in review and height in review
+    assert STENT_DAY.isoformat() not in review and "150.0" not in review

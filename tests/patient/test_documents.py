@@ -76,6 +76,7 @@ def test_it_prints_the_plan_with_the_practice_and_the_medicine_list(signed_and_b
     assert "Kyphoplan demo practice" in flat and "100 Example Street" in flat
     assert "miércoles 28 de octubre" in flat and "Tome su último clopidogrel hoy." in flat
     assert "Lista de medicinas para traer" in flat and "Plavix 75 mg once daily" in flat and "Siga tomándola" in flat
+    assert "firmado por su equipo de atención el 20 de octubre de 2026." in flat and "2026-10-20" not in flat
 
 
 def test_it_exports_a_calendar_correct_across_the_clock_change(signed_and_booked, verified, nora, client):

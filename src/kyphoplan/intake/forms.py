@@ -13,6 +13,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kyphoplan.web.formats import patient_date, plain_number
+
 EMPTY_ROWS = 2
 MAX_ROWS = 40
 LB_PER_KG = 2.2046226218
@@ -209,11 +211,11 @@ def review_items(form: IntakeForm) -> list[tuple[str, str]]:
             kinds = dict(form.fields["stent_type"].choices)  # type: ignore[attr-defined]
             items.append((str(form.fields["stent_type"].label), str(kinds[c["stent_type"]])))
         if c.get("stent_date"):
-            items.append((str(form.fields["stent_date"].label), c["stent_date"].isoformat()))
+            items.append((str(form.fields["stent_date"].label), patient_date(c["stent_date"])))
     if c.get("escort_name"):
         items.append((str(form.fields["escort_name"].label), c["escort_name"]))
     for name in ("weight", "height"):
         if c.get(name) is not None:
             unit = dict(form.fields[f"{name}_unit"].choices)[c[f"{name}_unit"]]  # type: ignore[attr-defined]
-            items.append((str(form.fields[name].label), f"{c[name]:g} {unit}"))
+            items.append((str(form.fields[name].label), f"{plain_number(c[name])} {unit}"))
     return items

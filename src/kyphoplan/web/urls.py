@@ -7,6 +7,7 @@ from kyphoplan.web import views
 urlpatterns = [
     path("hello", views.hello),
     path("healthz", views.healthz),
+    path("favicon.ico", views.favicon),
     path("staff/", include("kyphoplan.staff.urls")),
     path("staff/requests/", include("kyphoplan.callbacks.urls_staff")),
     path("staff/audit/", include("kyphoplan.audit.urls")),
