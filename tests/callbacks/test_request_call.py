@@ -213,3 +213,12 @@ def test_it_tells_the_schedulers_the_reason_in_the_staff_language(client: Client
     notice = OutboxMessage.objects.get(kind="callback.new")
     assert "Reason: I have a new referral\n" in notice.body, notice.body
     assert "médico" not in notice.body
+
+
+def test_it_asks_for_a_direct_number_instead_of_dropping_an_extension(client: Client, maria_form: dict) -> None:
+    """An outside tester's "(415)555-0123 ext 5" was saved as +14155550123: the extension was lost."""
+    english = client.post("/en/request-a-call/", {**maria_form, "phone": "(415)555-0123 ext 5"})
+    assert english.status_code == 400 and "We cannot dial an extension." in english.content.decode()
+    spanish = client.post("/es/pida-una-llamada/", {**maria_form, "phone": "415 555 0123 ext. 12"})
+    assert spanish.status_code == 400 and "No podemos marcar una extensión." in spanish.content.decode()
+    assert not CallbackRequest.objects.exists()

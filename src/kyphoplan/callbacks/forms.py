@@ -27,6 +27,10 @@ def phone_problem(raw: str, region: str) -> str | None:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         return _("Please type the number with digits only (spaces and dashes are fine).") + " " + example
+    if number.extension:
+        # Stored numbers are E.164 (calls and texts): an extension would be dropped without a word.
+        return str(_("We cannot dial an extension. Please give a number that reaches you directly, "
+                     "or the number of someone who can take our call."))
     reason = phonenumbers.is_possible_number_with_reason(number)
     if reason == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
         return _("Please add the area code (the first three digits).") + " " + example
@@ -46,8 +50,8 @@ def to_e164(raw: str, region: str) -> str | None:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(number):
-        return None
+    if number.extension or not phonenumbers.is_valid_number(number):
+        return None  # E.164 has no extension: refuse rather than drop it
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

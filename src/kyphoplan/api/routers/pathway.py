@@ -155,7 +155,7 @@ def open_case(request: HttpRequest, body: CaseIn) -> tuple[int, Case]:
     if body.patient.phone.strip():
         phone = to_e164(body.patient.phone, env_str("KYPHOPLAN_PHONE_REGION", "US")) or ""
         if not phone:
-            raise ApiError(422, "invalid", "not a valid phone number", "patient.phone")
+            raise ApiError(422, "invalid", "not a valid phone number (or it has an extension, which cannot be dialled)", "patient.phone")
     levels = tuple(lv.strip().upper() for lv in body.procedure.levels)
     bad = [lv for lv in levels if not _LEVEL.match(lv)]
     if bad or len(set(levels)) != len(levels):
