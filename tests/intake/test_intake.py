@@ -128,3 +128,13 @@ def test_it_keeps_answers_saved_by_the_page_script_as_she_types(maria_case, mari
     assert response.status_code == 204
     assert Intake.objects.get(case=maria_case).data["medicines"][0]["text"] == "Plavix 75 mg once daily"
     assert "Guardado" not in client.get("/es/p/intake/").content.decode()  # no stale "saved" message
+
+
+def test_it_names_the_health_questions_left_blank_before_she_sends(maria_link, client):
+    """An outside tester sent an intake with every health question blank and was not told."""
+    client.get(f"/es/p/intake/{maria_link}/")
+    blank = {k: "" for k in ("diabetes", "insulin", "kidney", "smoker", "has_escort")}
+    page = client.post("/es/p/intake/", _answers(submit="1", **blank)).content.decode()
+    assert "No contestó 5 preguntas:" in page and "una enfermera le preguntará por teléfono" in page
+    answered = client.post("/es/p/intake/", _answers(submit="1")).content.decode()
+    assert 'id="unanswered"' not in answered

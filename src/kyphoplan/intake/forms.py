@@ -195,6 +195,12 @@ def rows_from_post(post: Any) -> tuple[int, int]:
     return (max(count("med"), EMPTY_ROWS) + more_meds, max(count("allergy"), EMPTY_ROWS) + more_allergies)
 
 
+def unanswered(form: IntakeForm) -> list[str]:
+    """The health questions left without an answer, by their label: the review step names them."""
+    return [str(form.fields[name].label) for name in ("diabetes", "insulin", "kidney", "smoker", "has_escort")
+            if not form.cleaned_data.get(name)]
+
+
 def review_items(form: IntakeForm) -> list[tuple[str, str]]:
     """The answers as the patient gave them, question by question, for the review step."""
     c = form.cleaned_data

@@ -21,7 +21,7 @@ from kyphoplan.cases.link_views import case_in_session, invalid_link, no_store, 
 from kyphoplan.cases.localtime import practice_time
 from kyphoplan.cases.models import Case, LinkPurpose
 from kyphoplan.clinical.context import spanish_drug_names
-from kyphoplan.intake.forms import IntakeForm, initial_from, review_items, rows_from_post
+from kyphoplan.intake.forms import IntakeForm, initial_from, review_items, rows_from_post, unanswered
 from kyphoplan.intake.models import IntakeStatus
 from kyphoplan.intake.readback import plain_name
 from kyphoplan.intake.services import IntakeClosed, intake_for
@@ -99,7 +99,7 @@ def _review_page(request: HttpRequest, case: Case, form: IntakeForm, data: dict[
     base = "base_staff.html" if template.startswith("intake/staff") else "patient/base.html"
     return no_store(render(request, "intake/review.html", {
         "case": case, "medicines": medicines, "allergies": data["allergies"], "items": review_items(form),
-        "base": base}))
+        "unanswered": unanswered(form), "base": base}))
 
 
 def _recognized(data: dict[str, Any]) -> dict[int, dict[str, Any]]:
