@@ -177,6 +177,11 @@ RED = [
     ("siento entumecimiento en la pierna", "Numbness or tingling"),
     ("I wet myself, I can't control my bladder", "Loss of bladder or bowel control"),
     ("no puedo orinar desde ayer", "Loss of bladder or bowel control"),
+    # Said as a verb, not a noun (an outside tester's texts raised nothing).
+    ("me duele el pecho", "Chest pain or trouble breathing"),
+    ("my chest hurts since this morning", "Chest pain or trouble breathing"),
+    ("siento opresión en el pecho y me ahogo", "Chest pain or trouble breathing"),
+    ("my chest feels tight and I am gasping", "Chest pain or trouble breathing"),
 ]
 CALM = ["Thank you, I feel much better", "Gracias, estoy mucho mejor", "What time should I arrive?",
         "¿A qué hora llego?", "My daughter will drive me", "Can I take a shower?"]
