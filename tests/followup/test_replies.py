@@ -266,3 +266,14 @@ def test_it_sends_no_text_queued_after_stop_until_nora_records_a_new_consent(
         again.refresh_from_db()
         assert again.status == ReminderStatus.SENT and len(sink.requests) == 1
     get_config.cache_clear()
+
+
+def test_it_opens_the_consent_page_from_a_typed_link_whose_plus_became_a_space(
+    booked: Any, nora: Any, verified: Any,
+) -> None:
+    """docs/followup.md shows ?phone=+1…; typed into a browser, the "+" arrives as a space."""
+    nora_client = verified(nora)
+    typed = nora_client.get(f"/staff/followup/consent/?phone={booked.phone_e164}")  # "+1415…" as typed
+    assert typed.status_code == 200 and booked.reference in typed.content.decode()
+    national = nora_client.get("/staff/followup/consent/", {"phone": "(415) 555-0132"})
+    assert national.status_code == 200 and booked.reference in national.content.decode()

@@ -10,9 +10,11 @@ from django.contrib.auth.models import User
 
 from kyphoplan.audit.log import record
 from kyphoplan.audit.models import Action
+from kyphoplan.callbacks.forms import to_e164
 from kyphoplan.cases import roles
 from kyphoplan.cases.models import Case
 from kyphoplan.messaging.models import ConsentState, InboundMessage, Purpose, SmsConsent
+from kyphoplan.web.practice import get_phone_region
 
 E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
 HISTORY = 50
@@ -37,10 +39,15 @@ class NumberConsent:
 
 
 def clean_phone(raw: str) -> str:
+    """A number as staff type it: international form, or a full national number (the practice's
+    region). A "+" typed into a link arrives as a space, so "+1415…" may come as "1415…"."""
     phone = re.sub(r"[\s().-]", "", raw)
-    if not E164.match(phone):
+    if E164.match(phone):
+        return phone
+    national = to_e164(phone, get_phone_region())
+    if national is None:
         raise BadNumber("enter the number in international form, for example +14155550132")
-    return phone
+    return national
 
 
 def access_number(user: User, phone: str, *, ip: str | None) -> NumberConsent:
