@@ -79,3 +79,52 @@ def test_it_refuses_a_scheduler_closing_clinical_steps_without_a_role(booked: An
     nobody.groups.clear()
     with pytest.raises(PermissionDenied):
         close_step(nobody, booked.liaison, Step.DXA_REFERRAL, StepState.DONE, ip=None, now=START)
+
+
+def pypdf_text(pdf: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+
+
+def test_it_asks_the_physician_only_for_steps_still_open(booked: Any, nora: Any) -> None:
+    """A done step is reported, not asked for again (no second DXA, no second drug); a declined
+    step is reported as declined; only open steps are asked for (REFERENCE §13a)."""
+    import base64
+
+    from kyphoplan.fhir.validate import emit
+    from kyphoplan.liaison.models import FractureGrade
+    from kyphoplan.liaison.services import set_details
+
+    nora.first_name, nora.last_name = "Nora", "Quinn"
+    nora.save()
+    now = START + timedelta(days=10)
+    track = booked.liaison
+    set_details(nora, track, grade=FractureGrade.MODERATE, pcp_name="Dr Lee", ip=None, now=now)
+    for step in (Step.DXA_REFERRAL, Step.TREATMENT_DISCUSSED, Step.TREATMENT_STARTED):
+        close_step(nora, track, step, StepState.DONE, ip=None, now=now)
+    close_step(nora, track, Step.FALLS_ASSESSMENT, StepState.DECLINED, ip=None, now=now)
+    letter = write_letter(nora, track, ip=None, now=now)
+    doc = emit(document_reference(letter))
+    com = emit(communication(letter))
+    for text in (pypdf_text(bytes(letter.pdf)), pypdf_text(base64.b64decode(doc["content"][0]["attachment"]["data"]))):
+        assert "Arrange a DXA" not in text and "Please consider osteoporosis drug treatment" not in text
+        assert "referred the patient for a DXA" in text and "do not arrange another" in text
+        assert "treatment was started" in text and "do not start a second drug" in text
+        assert "declined a falls assessment" in text and "offer it again" in text
+        assert "Assess the patient's risk of falls" not in text
+        assert "Start vitamin D supplementation" in text and "Serum calcium" in text  # still open / always asked
+        assert "((" not in text and "Genant Grade 2 (moderate, 25–40%)." in text
+        assert "Nora Quinn" in text and "Nurse coordinator" in text and "Nora, for" not in text
+    assert "treatment asked for" not in com["payload"][0]["contentString"]  # the drug was started: not asked for
+
+
+def test_it_keeps_asking_for_open_steps_and_reports_a_declined_scan(booked: Any, nora: Any) -> None:
+    now = START + timedelta(days=10)
+    close_step(nora, booked.liaison, Step.DXA_REFERRAL, StepState.DECLINED, ip=None, now=now)
+    text = pypdf_text(bytes(write_letter(nora, booked.liaison, ip=None, now=now).pdf))
+    assert "declined a DXA bone density scan" in text and "Arrange a DXA" not in text
+    assert "Please consider osteoporosis drug treatment, started promptly" in text
+    assert "Start vitamin D supplementation" in text and "Assess the patient's risk of falls" in text

@@ -62,7 +62,7 @@ class LiaisonStep(models.Model):
 
 
 class LetterKind(models.TextChoices):
-    REQUEST = "request", "Fracture found: tests and treatment asked for"
+    REQUEST = "request", "Fracture found: open bone-health steps asked for, done ones reported"
     DECLINED = "declined", "Patient declined osteoporosis treatment"
 
 
