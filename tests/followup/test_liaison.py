@@ -128,3 +128,14 @@ def test_it_keeps_asking_for_open_steps_and_reports_a_declined_scan(booked: Any,
     assert "declined a DXA bone density scan" in text and "Arrange a DXA" not in text
     assert "Please consider osteoporosis drug treatment, started promptly" in text
     assert "Start vitamin D supplementation" in text and "Assess the patient's risk of falls" in text
+
+
+def test_it_names_the_step_buttons_with_the_steps_proper_labels(booked: Any, nora: Any, verified: Any) -> None:
+    import re
+
+    page = verified(nora).get(f"/staff/liaison/case/{booked.pk}/").content.decode()
+    buttons = [" ".join(b.split()) for b in re.findall(r"<button[^>]*>(.*?)</button>", page, re.S)]
+    for step in Step:
+        if step != Step.PCP_LETTER:
+            assert f"Save “{step.label}”" in buttons, (step, buttons)
+    assert not any("vitamin d " in b or "(dxa)" in b for b in buttons)
