@@ -146,3 +146,44 @@ def test_it_pages_follow_up_answers_after_the_intake_answers_without_repeats(
     assert paged == ids
     done = client.get(f"/fhir/QuestionnaireResponse?patient={everything.pk}&status=in-progress", **auth).json()
     assert all(not e["resource"]["id"].startswith("followup-") for e in done.get("entry", []))
+
+
+def test_it_answers_every_self_and_next_link_it_emits_for_every_searchable_type(
+    client: Any, everything: Any, nora: Any, settings: Any,
+) -> None:
+    """Every link a search Bundle carries works (200), with or without `_count`, and paging
+    by `_count`/`_offset` (or `_cursor`) walks the whole list once, the same way for every type."""
+    from kyphoplan.api.models import Scope
+    from kyphoplan.api.tokens import issue
+
+    _, token = issue(nora, "ehr", [Scope.FHIR_READ], now=START)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    followed = 0
+    for kind, entry in _statement(client).items():
+        if "search-type" not in [i["code"] for i in entry["interaction"]]:
+            continue
+        params = {p["name"] for p in entry.get("searchParam", [])}
+        base = f"patient={everything.pk}" if "patient" in params else (
+            f"_id={everything.pk}" if "_id" in params else "")
+        if kind != "Task":  # Task pages by keyset: it takes _count but no _offset
+            assert {"_count", "_offset"} <= params, kind
+        whole = client.get(f"/fhir/{kind}?{base}", **auth)
+        assert whole.status_code == 200, (kind, whole.content)
+        every = [e["resource"]["id"] for e in whole.json().get("entry", [])]
+        url: str | None = f"/fhir/{kind}?{base}&_count=1"
+        paged: list[str] = []
+        while url:
+            page = client.get(url, **auth)
+            assert page.status_code == 200, (kind, url, page.content)
+            links = {link["relation"]: link["url"] for link in page.json()["link"]}
+            again = client.get(links["self"].removeprefix(settings.BASE_URL), **auth)
+            assert again.status_code == 200, (kind, links["self"], again.content)
+            ids = [e["resource"]["id"] for e in page.json().get("entry", [])]
+            assert [e["resource"]["id"] for e in again.json().get("entry", [])] == ids, (kind, links["self"])
+            paged += ids
+            url = links["next"].removeprefix(settings.BASE_URL) if "next" in links else None
+            followed += 1
+            assert len(paged) <= len(every) + 1, kind
+        if kind != "Task":
+            assert paged == every, kind
+    assert followed > 15

@@ -28,8 +28,9 @@ from kyphoplan.candidacy.summary import Summary, summarize
 from kyphoplan.cases.access import access_case
 from kyphoplan.clinical.coding import CPT_SYSTEM, ICD10_SYSTEM
 from kyphoplan.clinical.grading import one_decimal
-from kyphoplan.fhir.http import base_url, bundle, outcome, respond
+from kyphoplan.fhir.http import base_url, outcome, page_bundle, respond
 from kyphoplan.fhir.resources import instant, patient
+from kyphoplan.fhir.search_params import SearchError, parse_search
 from kyphoplan.fhir.validate import emit
 from kyphoplan.web.net import client_ip
 
@@ -190,14 +191,16 @@ def read(kind: str) -> Callable[[Caller, HttpRequest, str], HttpResponse]:
 
 def search(kind: str) -> Callable[[Caller, HttpRequest], HttpResponse]:
     def handler(caller: Caller, request: HttpRequest) -> HttpResponse:
-        if set(request.GET) != {"patient"}:
-            return outcome(400, "not-supported", f"search {kind} by patient")
         try:
-            s = _open(caller, request, uuid.UUID(request.GET["patient"].removeprefix("Patient/")), kind)
+            wanted = parse_search(kind, request.GET)  # patient, and _count/_offset as everywhere
+        except SearchError as e:
+            return outcome(400, "not-supported", str(e))
+        try:
+            s = _open(caller, request, uuid.UUID(wanted.patient), kind)
         except (ValueError, ObjectDoesNotExist):
-            return respond(bundle(kind, [], 0, request))
+            return respond(page_bundle(kind, [], request, wanted.count, wanted.offset))
         found = BUILDERS[kind](s, request)
-        return respond(bundle(kind, found, len(found), request))
+        return respond(page_bundle(kind, found, request, wanted.count, wanted.offset))
 
     return handler
 

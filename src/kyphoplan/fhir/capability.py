@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-_PAGED = [("_count", "number"), ("_offset", "number")]  # fhir.search_params.parse_search
+PAGED = [("_count", "number"), ("_offset", "number")]  # fhir.search_params.parse_paging
+_PAGED = PAGED
 _STATUS = [("status", "token")]
-_BY_PATIENT_ONLY = [("patient", "reference")]  # fhir.candidacy: patient and nothing else
+_BY_PATIENT_ONLY = [("patient", "reference")]  # fhir.candidacy: patient, and paging
 SEARCH_PARAMS: dict[str, list[tuple[str, str]]] = {
     "Task": [*_STATUS, ("_count", "number"), ("_cursor", "string")],  # keyset: next links carry _cursor
     "Patient": [("identifier", "token"), ("_id", "token"), *_PAGED],
@@ -24,10 +25,10 @@ SEARCH_PARAMS: dict[str, list[tuple[str, str]]] = {
     "QuestionnaireResponse": [("patient", "reference"), *_STATUS, *_PAGED],
     "MedicationStatement": [("patient", "reference"), *_STATUS, *_PAGED],
     "AllergyIntolerance": [("patient", "reference"), ("clinical-status", "token"), *_PAGED],
-    "Questionnaire": [],  # every questionnaire served, in one page
+    "Questionnaire": [*_PAGED],  # every questionnaire served (one page by default)
 }
 # Candidacy (issue 14, fhir/candidacy.py).
-SEARCH_PARAMS.update({kind: _BY_PATIENT_ONLY for kind in ("Condition", "ServiceRequest", "Observation",
+SEARCH_PARAMS.update({kind: [*_BY_PATIENT_ONLY, *_PAGED] for kind in ("Condition", "ServiceRequest", "Observation",
                                                           "DocumentReference")})
 
 

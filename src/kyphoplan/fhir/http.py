@@ -67,3 +67,9 @@ def bundle(kind: str, resources: list[dict[str, Any]], total: int | None, reques
         out["entry"] = [{"fullUrl": f"{base_url()}/{kind}/{r['id']}", "resource": r, "search": {"mode": "match"}}
                         for r in resources]
     return out
+
+
+def page_bundle(kind: str, resources: list[dict[str, Any]], request: HttpRequest, count: int,
+                offset: int) -> dict[str, Any]:
+    """One `_count`/`_offset` page of a whole list, with its total and self/next links."""
+    return bundle(kind, resources[offset:offset + count], len(resources), request, offset, count)

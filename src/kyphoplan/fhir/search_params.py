@@ -1,7 +1,7 @@
 """Search parameters of the case-scoped FHIR searches (Patient, and `patient=` searches).
 
-Every search takes `_count` (and `_offset` for the next page), since clients send it
-by default; `status` (or `clinical-status` for AllergyIntolerance) where the resource
+Every search takes `_count` and `_offset` (the next link carries both), since clients send
+`_count` by default; the Task search alone pages by keyset (`_count`, `_cursor`); `status` (or `clinical-status` for AllergyIntolerance) where the resource
 has one, as a comma-separated list of codes. Anything else is refused by name (400).
 """
 
@@ -47,6 +47,12 @@ def _whole(value: str, name: str, low: int) -> int:
     return number
 
 
+def parse_paging(query: Mapping[str, str]) -> tuple[int, int]:
+    """(count, offset) of a search page; SearchError on a value that is not a whole number."""
+    count = min(_whole(query.get("_count", str(DEFAULT_COUNT)), "_count", 0), MAX_COUNT)
+    return count, _whole(query.get("_offset", "0"), "_offset", 0)
+
+
 def parse_search(kind: str, query: Mapping[str, str]) -> Search:
     by = {"identifier", "_id"} if kind == "Patient" else {"patient"}
     status = STATUS_PARAM.get(kind, ("", ""))[0]
@@ -58,12 +64,11 @@ def parse_search(kind: str, query: Mapping[str, str]) -> Search:
             + (f"; unsupported parameters: {', '.join(sorted(unknown))}" if unknown else "")
             + f" (also accepted: {', '.join(sorted(allowed - by))})")
     statuses = frozenset(v for v in query[status].split(",") if v) if status and status in query else None
+    count, offset = parse_paging(query)
     return Search(
         patient=query.get("patient", query.get("_id", "")).removeprefix("Patient/"),
         identifier=query["identifier"].rsplit("|", 1)[-1] if "identifier" in query else None,
-        statuses=statuses,
-        count=min(_whole(query.get("_count", str(DEFAULT_COUNT)), "_count", 0), MAX_COUNT),
-        offset=_whole(query.get("_offset", "0"), "_offset", 0),
+        statuses=statuses, count=count, offset=offset,
     )
 
 

@@ -16,9 +16,10 @@ from kyphoplan.callbacks.models import CallbackRequest
 from kyphoplan.fhir import candidacy, pathway
 from kyphoplan.fhir.capability import capability_statement
 from kyphoplan.fhir.create import create_questionnaire_response
-from kyphoplan.fhir.http import base_url, bundle, outcome, respond
+from kyphoplan.fhir.http import base_url, bundle, outcome, page_bundle, respond
 from kyphoplan.fhir.questionnaire import QUESTIONNAIRE_ID, questionnaire
 from kyphoplan.fhir.resources import TASK_STATUS, task_from_callback
+from kyphoplan.fhir.search_params import SearchError, parse_paging
 from kyphoplan.web.keyset import BadCursor
 from kyphoplan.web.net import client_ip
 
@@ -80,7 +81,11 @@ def _questionnaire_read(caller: Caller, request: HttpRequest, rid: str) -> HttpR
 
 
 def _questionnaire_search(caller: Caller, request: HttpRequest) -> HttpResponse:
-    return respond(bundle("Questionnaire", [questionnaire()], 1, request))
+    try:
+        count, offset = parse_paging(request.GET)
+    except SearchError as e:
+        return outcome(400, "invalid", str(e))
+    return respond(page_bundle("Questionnaire", [questionnaire()], request, count, offset))
 
 
 Read = Callable[[Caller, HttpRequest, str], HttpResponse]

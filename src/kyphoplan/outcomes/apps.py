@@ -7,10 +7,10 @@ class OutcomesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from kyphoplan.fhir.capability import register
+        from kyphoplan.fhir.capability import PAGED, register
 
         # What outcomes.fhir_urls serves under /fhir/ (QuestionnaireResponse, Observation,
         # DocumentReference and Questionnaire are the FHIR app's types too: its parameters apply).
         for kind in ("QuestionnaireResponse", "Observation", "DocumentReference", "Questionnaire"):
             register(kind, read=True, search_params=[])
-        register("Communication", read=True, search_params=[("patient", "reference")])
+        register("Communication", read=True, search_params=[("patient", "reference"), *PAGED])

@@ -32,10 +32,10 @@ from kyphoplan.api.models import Scope
 from kyphoplan.api.tokens import Caller, from_header
 from kyphoplan.cases.access import access_case
 from kyphoplan.cases.models import Case
-from kyphoplan.fhir import pathway as fhir_pathway
 from kyphoplan.fhir import views as fhir_views
-from kyphoplan.fhir.http import bundle, outcome, respond
-from kyphoplan.fhir.search_params import narrow, parse_search
+from kyphoplan.fhir.http import bundle, outcome, page_bundle, respond
+from kyphoplan.fhir.questionnaire import questionnaire as intake_questionnaire
+from kyphoplan.fhir.search_params import SearchError, narrow, parse_paging, parse_search
 from kyphoplan.followup import fhir as followup_fhir
 from kyphoplan.followup.instruments import registry
 from kyphoplan.followup.models import CheckIn, CheckInStatus
@@ -105,16 +105,15 @@ def _merged(request: HttpRequest, kind: str, case_id: uuid.UUID) -> HttpResponse
     data = json.loads(theirs.content)
     their_entries = data.get("entry") or []
     ours = KINDS[kind](case)
-    if kind in fhir_pathway.SEARCH:  # paged and filtered (fhir.search_params)
-        params = parse_search(kind, request.GET)
-        ours = narrow(kind, ours, params)
-        their_total = int(data.get("total", 0))
-        start = max(0, params.offset - their_total)
-        page = ours[start:start + max(0, params.count - len(their_entries))]
-        total = their_total + len(ours)
-        data["link"] = bundle(kind, [], total, request, params.offset, params.count)["link"]
-    else:
-        page, total = ours, int(data.get("total", 0)) + len(ours)
+    # Every such search pages by _count/_offset (fhir.search_params), and filters by status where
+    # the type has one: the window covers their total first, then ours.
+    params = parse_search(kind, request.GET)
+    ours = narrow(kind, ours, params)
+    their_total = int(data.get("total", 0))
+    start = max(0, params.offset - their_total)
+    page = ours[start:start + max(0, params.count - len(their_entries))]
+    total = their_total + len(ours)
+    data["link"] = bundle(kind, [], total, request, params.offset, params.count)["link"]
     extra = bundle(kind, page, total, request)
     data["entry"] = [*their_entries, *(extra.get("entry") or [])]
     if not data["entry"]:
@@ -140,17 +139,20 @@ def search(request: HttpRequest, kind: str) -> HttpResponse:
                 return _merged(request, kind, uuid.UUID(raw))
             except ValueError:
                 return fhir_views.type_endpoint(request, kind)
-        unknown = set(request.GET) - {"patient"}
+        unknown = set(request.GET) - {"patient", "_count", "_offset"}
         if unknown:
             return outcome(400, "not-supported", f"unsupported search parameters: {', '.join(sorted(unknown))}")
         if not raw:
             return outcome(400, "required", "search by patient=<case id>")
         try:
+            count, offset = parse_paging(request.GET)
+        except SearchError as e:
+            return outcome(400, "invalid", str(e))
+        try:
             case = access_case(caller.user, uuid.UUID(raw), ip=client_ip(request), what=f"fhir {kind}")
         except (ValueError, ObjectDoesNotExist):
-            return respond(bundle(kind, [], 0, request))
-        found = KINDS[kind](case)
-        return respond(bundle(kind, found, len(found), request))
+            return respond(page_bundle(kind, [], request, count, offset))
+        return respond(page_bundle(kind, KINDS[kind](case), request, count, offset))
 
     return _guard(request, body)
 
@@ -180,12 +182,12 @@ def questionnaires(request: HttpRequest) -> HttpResponse:
     theirs = fhir_views.type_endpoint(request, "Questionnaire")
     if request.method != "GET" or theirs.status_code != 200:
         return theirs
-    data = json.loads(theirs.content)
-    ours = [followup_fhir.questionnaire(inst) for inst in registry().values()]
-    extra = bundle("Questionnaire", ours, len(ours), request)
-    data["entry"] = [*(data.get("entry") or []), *(extra.get("entry") or [])]
-    data["total"] = int(data.get("total", 0)) + len(ours)
-    return respond(data)
+    count, offset = parse_paging(request.GET)  # the FHIR app's handler checked them
+    their_total = int(json.loads(theirs.content).get("total", 0))
+    # Theirs in full (the one intake questionnaire), then ours, paged as one list.
+    everything = [intake_questionnaire()] if their_total else []
+    everything += [followup_fhir.questionnaire(inst) for inst in registry().values()]
+    return respond(page_bundle("Questionnaire", everything, request, count, offset))
 
 
 @require_GET
