@@ -30,7 +30,7 @@ ASK = {
 }
 DONE = {
     Step.DXA_REFERRAL: "We have referred the patient for a DXA bone density scan{on}: please do not arrange "
-                       "another; we will send you the result.",
+                       "another.",
     Step.TREATMENT_STARTED: "Osteoporosis drug treatment was started{on}: please do not start a second drug; "
                             "please review adherence at future visits, as fewer than a quarter of patients are "
                             "still on treatment at one year.",
