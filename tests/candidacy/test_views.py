@@ -9,6 +9,8 @@ import pytest
 
 from kyphoplan.candidacy import services
 from kyphoplan.candidacy.models import LevelAssessment, PayerCriteriaVersion
+from kyphoplan.candidacy.summary import summarize
+from kyphoplan.clinical.candidacy import Answer
 from tests.candidacy.helpers import IP, NO_CONTRAINDICATION, read_maria
 from tests.pathway.fixtures import NOW
 
@@ -114,3 +116,18 @@ def test_it_tells_the_booking_page_and_a_changed_checklist(verified: Any, rita: 
     assert "Booking is blocked by the candidacy checklist: Patient improving on medical therapy" in book_page
     page = verified(rita).get(f"/staff/cases/{maria_submitted.pk}/candidacy/").content.decode()
     assert 'id="checklist-changed"' in page
+
+
+def test_it_leaves_mri_oedema_not_assessed_unless_rita_chooses_it(verified: Any, rita: Any, maria_case: Any) -> None:
+    client = verified(rita)
+    page = client.get(f"/staff/cases/{maria_case.pk}/candidacy/").content.decode()
+    assert '<option value="not_assessed" selected>Not assessed</option>' in page.split('name="level-oedema"')[1]
+    # A form posted as the page offers it (the default oedema) confirms no indication.
+    response = client.post(f"/staff/cases/{maria_case.pk}/candidacy/level/", _prefixed({
+        "level": "T12", "anterior": "17.5", "middle": "24", "posterior": "27", "reference": "28",
+        "oedema": "not_assessed", "retropulsion": "not_assessed"}))
+    assert response.status_code == 302
+    assert LevelAssessment.objects.get(case=maria_case, level="T12").oedema == "not_assessed"
+    s = summarize(maria_case, as_of=NOW)
+    assert s.computed["acute_on_imaging"] is None
+    assert next(ln for ln in s.review.lines if ln.item.id.startswith("ind.acute")).answer is Answer.NOT_ASSESSED

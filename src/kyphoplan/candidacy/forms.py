@@ -38,7 +38,7 @@ class LevelForm(forms.Form):
     middle = forms.DecimalField(label="Middle height (mm)", **MM)
     posterior = forms.DecimalField(label="Posterior height (mm)", **MM)
     reference = forms.DecimalField(label="Reference height (mm)", help_text="the expected height, e.g. an adjacent normal body", **MM)
-    oedema = forms.ChoiceField(label="MRI bone-marrow oedema", choices=Oedema.choices)
+    oedema = forms.ChoiceField(label="MRI bone-marrow oedema", choices=Oedema.choices, initial=Oedema.NOT_ASSESSED)
     retropulsion = forms.ChoiceField(label="Retropulsed fragment", choices=Finding.choices,
                                      initial=Finding.NOT_ASSESSED)
     fracture_age_weeks = forms.IntegerField(label="Fracture age (weeks)", min_value=0, max_value=520, required=False)

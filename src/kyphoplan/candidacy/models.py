@@ -47,6 +47,7 @@ class AppendOnly(models.Model):
 
 
 class Oedema(models.TextChoices):
+    NOT_ASSESSED = "not_assessed", "Not assessed"
     YES = "yes", "Yes"
     NO = "no", "No"
     NOT_DONE = "not_done", "MRI not done"
@@ -115,7 +116,8 @@ class LevelAssessment(models.Model):
     middle_mm = models.DecimalField(max_digits=4, decimal_places=1)
     posterior_mm = models.DecimalField(max_digits=4, decimal_places=1)
     reference_mm = models.DecimalField(max_digits=4, decimal_places=1)
-    oedema = models.CharField(max_length=8, choices=Oedema.choices)
+    # Not assessed by default: an indication (acute fracture) is never confirmed by a default.
+    oedema = models.CharField(max_length=12, choices=Oedema.choices, default=Oedema.NOT_ASSESSED)
     retropulsion = models.CharField(max_length=12, choices=Finding.choices, default=Finding.NOT_ASSESSED)
     fracture_age_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
     pain_nrs = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(10)])
