@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from typing import Any
 
@@ -131,3 +132,22 @@ def test_it_leaves_mri_oedema_not_assessed_unless_rita_chooses_it(verified: Any,
     s = summarize(maria_case, as_of=NOW)
     assert s.computed["acute_on_imaging"] is None
     assert next(ln for ln in s.review.lines if ln.item.id.startswith("ind.acute")).answer is Answer.NOT_ASSESSED
+
+
+def _visible(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_it_shows_checklist_answers_and_overrides_in_words_on_the_page_and_the_packet(
+        verified: Any, rita: Any, maria_submitted: Any, tmp_path: Any) -> None:
+    read_maria(rita, maria_submitted)
+    services.do_answer_checklist(rita, maria_submitted, answers={"abs.coagulopathy": "present"}, ip=IP, now=NOW)
+    services.do_override(rita, maria_submitted, item_id="abs.coagulopathy", reason="INR corrected", ip=IP, now=NOW)
+    client = verified(rita)
+    page = _visible(client.get(f"/staff/cases/{maria_submitted.pk}/candidacy/").content.decode())
+    assert "not_assessed" not in page and "abs.coagulopathy" not in page
+    assert "Not assessed" in page and "Present (from the imaging)" in page
+    assert "Uncorrectable coagulopathy" in page.split("Overrides")[1]
+    text = " ".join(_text(client.get(f"/staff/cases/{maria_submitted.pk}/prior-auth.pdf").content, tmp_path).split())
+    assert "not_assessed" not in text and "abs.coagulopathy" not in text
+    assert "Not assessed" in text and "Override of “Uncorrectable coagulopathy” by rita" in text

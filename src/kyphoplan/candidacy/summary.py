@@ -63,6 +63,12 @@ class Summary:
     diagnosis: Diagnosis | None = None
 
     @property
+    def named_overrides(self) -> list[tuple[ContraindicationOverride, str]]:
+        """Each override with its item's text (what staff and the payer read, not the item's id)."""
+        texts = {ln.item.id: ln.item.text for ln in self.review.lines}
+        return [(o, texts.get(o.item_id, o.item_id)) for o in self.overrides]
+
+    @property
     def selected_payer(self) -> PayerView | None:
         wanted = self.candidacy.payer_record if self.candidacy else ""
         return next((p for p in self.payers if p.record.id == wanted), None)

@@ -43,7 +43,7 @@ def _page(request: HttpRequest, case_id: str, *, level_form: LevelForm | None = 
         "levels": [(lv, one_decimal(lv.assessment.max_loss)) for lv in s.levels],
         "level_form": level_form or LevelForm(prefix="level"),
         "facts_form": facts_form or FactsForm(initial=initial_facts(s.candidacy), prefix="facts"),
-        "answers": [(a.value, a.value.replace("_", " ")) for a in Answer], "max_loss": one_decimal(s.evidence.max_height_loss) if s.evidence.max_height_loss else None,
+        "answers": [(a.value, a.label) for a in Answer], "max_loss": one_decimal(s.evidence.max_height_loss) if s.evidence.max_height_loss else None,
         "signoffs": signoffs, "changed_since_signed": signed is not None and signed != current,
         "can_assess": roles.has_role(user, services.ASSESS),
         "can_sign": roles.has_role(user, services.RADIOLOGIST),

@@ -27,11 +27,21 @@ class ItemKind(StrEnum):
     ABSOLUTE = "absolute"
     RELATIVE = "relative"
 
+    @property
+    def label(self) -> str:
+        return {"indication": "Indication", "absolute": "Absolute contraindication",
+                "relative": "Relative contraindication"}[self.value]
+
 
 class Answer(StrEnum):
     PRESENT = "present"
     ABSENT = "absent"
     NOT_ASSESSED = "not_assessed"
+
+    @property
+    def label(self) -> str:
+        """What staff and the payer read (the value is the stored code)."""
+        return {"present": "Present", "absent": "Absent", "not_assessed": "Not assessed"}[self.value]
 
 
 COMPUTED = ("acute_on_imaging", "retropulsion", "vertebra_plana")
