@@ -147,3 +147,40 @@ def test_it_takes_a_case_from_imaging_heights_to_a_signed_checklist_a_booking_an
         shutil.copyfile(pdf, DOCS / "prior-auth-packet.pdf")
         subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf),
                         str(DOCS / "prior-auth-packet-page1")], check=True)
+
+
+WHOLE_WORDS = """els => els.map(el => {
+  const range = document.createRange(); range.selectNodeContents(el);
+  return [el.innerText.trim(), range.getClientRects().length];
+})"""
+# A select's own width against the width it takes alone (its longest choice): smaller means its text is cut.
+CHOICE_CUT = """el => {
+  const alone = el.cloneNode(true); el.parentNode.append(alone);  // same font; CSSOM, not a style attribute (CSP)
+  Object.assign(alone.style, {position: 'absolute', display: 'inline-block', width: 'auto', minWidth: '0',
+                              maxWidth: 'none'});
+  const cut = el.getBoundingClientRect().width + 1 < alone.getBoundingClientRect().width; alone.remove(); return cut;
+}"""
+
+
+def test_it_lays_the_page_out_under_the_csp_with_whole_words_at_1366_px(
+    staff_page: Any, live_server: Any, maria_submitted: Any, rita: Any,
+) -> None:
+    from tests.candidacy.helpers import read_maria
+
+    read_maria(rita, maria_submitted)
+    r = staff_page(rita)
+    r.set_viewport_size({"width": 1366, "height": 900})
+    errors: list[str] = []
+    r.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+    r.goto(f"{live_server.url}/staff/cases/{maria_submitted.pk}/candidacy/", timeout=90_000)
+    # The spine diagram sits beside the table (the layout is in the stylesheet; the CSP blocks inline style).
+    assert r.locator(".spine-row").evaluate("el => getComputedStyle(el).display") == "flex"
+    assert errors == []
+    # Each single-word header is on one line: "Retropulsion", never "Retropulsio n".
+    one_word = [(text, rects) for text, rects in r.locator("#levels th, #checklist th").evaluate_all(WHOLE_WORDS)
+                if " " not in text]
+    assert one_word and all(rects == 1 for _, rects in one_word), one_word
+    selects = r.locator("#checklist select")
+    assert selects.count() > 0
+    assert not any(selects.nth(i).evaluate(CHOICE_CUT) for i in range(selects.count()))
+    _shot(r, "1366")
