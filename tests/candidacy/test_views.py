@@ -151,3 +151,37 @@ def test_it_shows_checklist_answers_and_overrides_in_words_on_the_page_and_the_p
     text = " ".join(_text(client.get(f"/staff/cases/{maria_submitted.pk}/prior-auth.pdf").content, tmp_path).split())
     assert "not_assessed" not in text and "abs.coagulopathy" not in text
     assert "Not assessed" in text and "Override of “Uncorrectable coagulopathy” by rita" in text
+
+
+def test_it_asks_rita_to_confirm_a_height_above_the_reference_and_warns_of_a_planned_level_with_no_fracture(
+        verified: Any, rita: Any, maria_submitted: Any, tmp_path: Any) -> None:
+    client = verified(rita)
+    url = f"/staff/cases/{maria_submitted.pk}/candidacy/level/"
+    above = {"level": "L1", "anterior": "30", "middle": "30", "posterior": "30", "reference": "25",
+             "oedema": "yes", "retropulsion": "no"}
+    refused = client.post(url, _prefixed(above))
+    assert refused.status_code == 200
+    assert "anterior and middle and posterior height above the reference height" in refused.content.decode()
+    assert not LevelAssessment.objects.filter(case=maria_submitted, level="L1").exists()
+    assert client.post(url, _prefixed({**above, "above_reference_confirmed": "on"})).status_code == 302
+    assert client.post(url, _prefixed({"level": "T12", "anterior": "17.5", "middle": "24", "posterior": "27",
+                                       "reference": "28", "oedema": "yes", "retropulsion": "no"})).status_code == 302
+    page = _visible(client.get(f"/staff/cases/{maria_submitted.pk}/candidacy/").content.decode())
+    assert "Planned but no fracture on the measured heights (grade 0): L1." in page
+    text = " ".join(_text(client.get(f"/staff/cases/{maria_submitted.pk}/prior-auth.pdf").content, tmp_path).split())
+    assert "T12 shows a grade 2 (moderate) wedge fracture" in text
+    assert "L1 shows" not in text and "none fracture" not in text
+
+
+def test_it_refuses_a_height_above_the_reference_in_the_service_unless_confirmed(rita: Any, maria_case: Any) -> None:
+    from decimal import Decimal
+
+    from kyphoplan.candidacy.models import Finding, Oedema
+
+    heights = {"level": "L2", "anterior": Decimal("30"), "middle": Decimal("24"), "posterior": Decimal("24"),
+               "reference": Decimal("25"), "oedema": Oedema.NO, "retropulsion": Finding.NO,
+               "fracture_age_weeks": None, "pain_nrs": None, "ip": IP, "now": NOW}
+    with pytest.raises(services.CandidacyError, match="anterior height above the reference height"):
+        services.do_record_level(rita, maria_case, **heights)  # type: ignore[arg-type]
+    assert services.do_record_level(rita, maria_case, above_reference_confirmed=True,
+                                    **heights).grade == 0  # type: ignore[arg-type]

@@ -43,6 +43,9 @@ class LevelForm(forms.Form):
                                      initial=Finding.NOT_ASSESSED)
     fracture_age_weeks = forms.IntegerField(label="Fracture age (weeks)", min_value=0, max_value=520, required=False)
     pain_nrs = forms.IntegerField(label="Pain at this level (NRS 0–10)", min_value=0, max_value=10, required=False)
+    above_reference_confirmed = forms.BooleanField(
+        label="A height above the reference is correct", required=False,
+        help_text="only if a measured height really is above the reference height (it grades as no loss)")
 
     def clean_level(self) -> str:
         try:

@@ -74,12 +74,18 @@ def _lock(case: Case) -> Case:
 def do_record_level(
     acting_user: Any, case: Case, *, level: str, anterior: Decimal, middle: Decimal, posterior: Decimal,
     reference: Decimal, oedema: Oedema, retropulsion: Finding, fracture_age_weeks: int | None,
-    pain_nrs: int | None, ip: str | None, now: datetime,
+    pain_nrs: int | None, ip: str | None, now: datetime, above_reference_confirmed: bool = False,
 ) -> LevelAssessment:
-    """Record (or correct) one level's imaging; the grade is computed from the heights."""
+    """Record (or correct) one level's imaging; the grade is computed from the heights. A height
+    above the reference is usually a typing slip (or the wrong reference): it is saved only when
+    the user confirms it."""
     roles.require(acting_user, ASSESS, ip=ip, what="record imaging heights")
     name = parse_level(level).name
     heights = Heights.of(anterior, middle, posterior, reference)
+    above = above_reference(anterior=anterior, middle=middle, posterior=posterior, reference=reference)
+    if above and not above_reference_confirmed:
+        raise CandidacyError(f"{' and '.join(above)} height above the reference height ({reference} mm): check "
+                             "the entry, or confirm that the heights above the reference are correct")
     if pain_nrs is not None and not 0 <= pain_nrs <= 10:
         raise CandidacyError("pain is 0 to 10")
     with transaction.atomic():
@@ -102,6 +108,12 @@ def do_record_level(
                        "grade": int(a.grade), "morphology": a.morphology.value, "oedema": oedema})
         _refresh_gate(locked, _row(locked, acting_user, now), now=now)
     return row
+
+
+def above_reference(*, anterior: Decimal, middle: Decimal, posterior: Decimal, reference: Decimal) -> list[str]:
+    """The measured heights (by name) that are above the reference height."""
+    return [name for name, value in (("anterior", anterior), ("middle", middle), ("posterior", posterior))
+            if value > reference]
 
 
 def do_update_facts(acting_user: Any, case: Case, *, values: Mapping[str, Any], ip: str | None,

@@ -63,6 +63,11 @@ class Summary:
     diagnosis: Diagnosis | None = None
 
     @property
+    def planned_without_fracture(self) -> list[LevelView]:
+        """Planned levels whose measured heights show no fracture (Genant grade 0)."""
+        return [lv for lv in self.levels if lv.planned and lv.assessment.grade == 0]
+
+    @property
     def named_overrides(self) -> list[tuple[ContraindicationOverride, str]]:
         """Each override with its item's text (what staff and the payer read, not the item's id)."""
         texts = {ln.item.id: ln.item.text for ln in self.review.lines}

@@ -70,6 +70,7 @@ def level(request: HttpRequest, case_id: str) -> HttpResponse:
                                      middle=c["middle"], posterior=c["posterior"], reference=c["reference"],
                                      oedema=c["oedema"], retropulsion=c["retropulsion"],
                                      fracture_age_weeks=c["fracture_age_weeks"], pain_nrs=c["pain_nrs"],
+                                     above_reference_confirmed=c["above_reference_confirmed"],
                                      ip=client_ip(request), now=timezone.now())
         except (GradingError, services.CandidacyError) as exc:
             form.add_error(None, str(exc))
