@@ -103,9 +103,10 @@ def test_it_takes_a_case_from_imaging_heights_to_a_signed_checklist_a_booking_an
     r.get_by_label("Override reason").fill("INR corrected to 1.3 with vitamin K; haematology agrees")
     r.get_by_role("button", name="Record override").click()
     r.get_by_text("Override recorded.").wait_for()
-    assert r.locator("#booking-gate").inner_text() == "Booking not blocked by the checklist"
+    assert r.locator("#booking-gate").inner_text() == "Checklist assessed, not signed yet"
     r.get_by_role("button", name="Sign the checklist").click()
     r.get_by_text("Checklist signed.").wait_for()
+    assert r.locator("#booking-gate").inner_text() == "Checklist signed, booking not blocked"
     assert r.locator("#checklist-signed-by").inner_text() == "rita"
     signoff = ChecklistSignoff.objects.get(case=case)
     assert signoff.plan_version is not None and signoff.snapshot["overrides"][0]["item"] == "abs.coagulopathy"

@@ -185,3 +185,12 @@ def test_it_refuses_a_height_above_the_reference_in_the_service_unless_confirmed
         services.do_record_level(rita, maria_case, **heights)  # type: ignore[arg-type]
     assert services.do_record_level(rita, maria_case, above_reference_confirmed=True,
                                     **heights).grade == 0  # type: ignore[arg-type]
+
+
+def test_it_says_the_checklist_is_not_yet_assessed_rather_than_booking_not_blocked(
+        verified: Any, rita: Any, maria_submitted: Any) -> None:
+    client = verified(rita)
+    page = _visible(client.get(f"/staff/cases/{maria_submitted.pk}/candidacy/").content.decode())
+    assert "Booking not blocked" not in page
+    # Eleven items open: the acute fracture is filled in from the case's MRI finding.
+    assert "Checklist not yet assessed (11 of 12 items open), not signed" in page
