@@ -4,11 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest
 from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.parser import Parser
 
 from kyphoplan.api import errors
 from kyphoplan.api.auth import TokenAuth
 from kyphoplan.api.routers import bookings, callbacks, candidacy, cases, intake, pathway, plans
+from kyphoplan.web.jsonbody import BadJson, load_json
+
+
+class BoundedJsonParser(Parser):
+    """Bodies through web.jsonbody: deep nesting and NUL characters are a 400 (PostgreSQL refuses
+    NUL in text: a fuzzed case name with one was a 500 there). django-ninja words every parser
+    refusal "Cannot parse request body", adding the reason only under DEBUG."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        try:
+            return load_json(request.body)
+        except BadJson as exc:
+            raise HttpError(400, str(exc)) from None
 
 
 class KyphoplanApi(NinjaAPI):
@@ -28,6 +44,7 @@ api = KyphoplanApi(
         "changes take effect only after a clinician signs."
     ),
     auth=TokenAuth(),
+    parser=BoundedJsonParser(),
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url=None,

@@ -1,4 +1,5 @@
-"""JSON request bodies read with bounds: hostile nesting is a 400, never a RecursionError."""
+"""JSON request bodies read with bounds: hostile nesting is a 400, never a RecursionError, and a
+NUL character (which PostgreSQL cannot store in text) is a 400, never a 500 at the database."""
 
 from __future__ import annotations
 
@@ -13,17 +14,22 @@ class BadJson(ValueError):
     """The body is not JSON we accept; the message says why in one line."""
 
 
-def _depth_within(value: Any, limit: int) -> bool:
+def _problem(value: Any, limit: int) -> str | None:
     # Iterative, so the check itself cannot overflow the stack.
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        if isinstance(item, dict | list):
+        if isinstance(item, str):
+            if "\x00" in item:
+                return "the body holds a NUL character (\\u0000), which is not text"
+        elif isinstance(item, dict | list):
             if depth > limit:
-                return False
+                return f"the body nests deeper than {limit} levels"
+            if isinstance(item, dict):
+                stack.extend((key, depth) for key in item)
             children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return True
+            stack.extend((child, depth + 1) for child in children)
+    return None
 
 
 def load_json(body: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
@@ -34,6 +40,7 @@ def load_json(body: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
         raise BadJson("the body is not JSON") from None
     except RecursionError:
         raise BadJson(f"the body nests deeper than {max_depth} levels") from None
-    if not _depth_within(value, max_depth):
-        raise BadJson(f"the body nests deeper than {max_depth} levels")
+    problem = _problem(value, max_depth)
+    if problem:
+        raise BadJson(problem)
     return value
