@@ -83,13 +83,12 @@ def test_it_serves_follow_up_answers_over_fhir_without_unverified_codes(booked: 
 
 
 def test_it_keeps_the_tallies_equal_to_a_rebuild_from_the_tables(booked: Any, nora: Any, sam: Any, rooms: Any) -> None:
-    from kyphoplan.callbacks.sla import rebuild as rebuild_sla
     from kyphoplan.followup.dispatch import dispatch_due_checkins
     from kyphoplan.followup.models import ComplicationKind
     from kyphoplan.followup.services import record_complication
-    from kyphoplan.followup.tally import rebuild
     from kyphoplan.liaison.models import Step, StepState
-    from kyphoplan.liaison.services import close_step, rebuild_tally
+    from kyphoplan.liaison.services import close_step
+    from kyphoplan.outcomes.metrics import rebuild_tallies
     from kyphoplan.pathway.services import book
     from kyphoplan.tallies.counters import read_all
     from tests.pathway.fixtures import NOW
@@ -107,9 +106,7 @@ def test_it_keeps_the_tallies_equal_to_a_rebuild_from_the_tables(booked: Any, no
     close_step(nora, booked.liaison, Step.DXA_REFERRAL, StepState.DONE, ip=None, now=START)
     close_step(nora, booked.liaison, Step.TREATMENT_STARTED, StepState.DECLINED, ip=None, now=START)
     live = {k: (t.n, round(t.total, 6), round(t.squares, 6)) for k, t in read_all().items() if t.n}
-    rebuild()
-    rebuild_tally()
-    rebuild_sla()
+    rebuild_tallies()
     rebuilt = {k: (t.n, round(t.total, 6), round(t.squares, 6)) for k, t in read_all().items() if t.n}
     assert live == rebuilt
     assert "fu:asked:m3" not in live  # expired unsent: not counted as asked

@@ -14,11 +14,9 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from kyphoplan.callbacks import sla as callback_sla
 from kyphoplan.callbacks.models import CallAttempt, CallbackRequest, Outcome, Status
 from kyphoplan.cases.models import Case
 from kyphoplan.cases.workflow import CaseStatus
-from kyphoplan.followup import tally as followup_tally
 from kyphoplan.followup.answers import mcid
 from kyphoplan.followup.models import (
     CheckIn,
@@ -30,8 +28,8 @@ from kyphoplan.followup.models import (
 )
 from kyphoplan.followup.timepoints import TimePoint, closes_at, due_dates
 from kyphoplan.liaison.models import LiaisonStep, LiaisonTrack, Step, StepState
-from kyphoplan.liaison.services import rebuild_tally as rebuild_liaison_tally
 from kyphoplan.outcomes.benchmarks import EVOLVE_NRS_IMPROVEMENT
+from kyphoplan.outcomes.metrics import rebuild_tallies
 from kyphoplan.web.practice import get_practice
 
 DEMO_CASES = 120
@@ -122,9 +120,7 @@ def seed_outcomes(now: datetime, *, cases: int = DEMO_CASES, seed: int = 13, sta
                             (LiaisonStep, steps), (Complication, complications), (StaffAlert, alerts)):
             _bulk(model, rows)
         if rebuild:
-            followup_tally.rebuild()
-            rebuild_liaison_tally()
-            callback_sla.rebuild()
+            rebuild_tallies()
     return cases
 
 

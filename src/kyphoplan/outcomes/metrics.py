@@ -8,12 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from kyphoplan.callbacks import sla
 from kyphoplan.callbacks.sla import service_level
+from kyphoplan.followup import tally as followup_tally
 from kyphoplan.followup.models import ComplicationKind
 from kyphoplan.followup.tally import PREFIX
 from kyphoplan.followup.timepoints import AFTER, TimePoint
 from kyphoplan.liaison.models import Step, StepState
 from kyphoplan.liaison.services import TALLY as BONE
+from kyphoplan.liaison.services import rebuild_tally as rebuild_bone_tally
 from kyphoplan.outcomes.stats import MeanCI, mean_ci
 from kyphoplan.tallies.counters import read_prefixes
 from kyphoplan.tallies.models import Tally
@@ -57,6 +60,13 @@ class Dashboard:
     @property
     def sla_rate(self) -> float | None:
         return self.sla_met / self.sla_due if self.sla_due else None
+
+
+def rebuild_tallies() -> None:
+    """Recompute every tally this dashboard reads from the tables (after a restore or a bulk load)."""
+    followup_tally.rebuild()
+    rebuild_bone_tally()
+    sla.rebuild()
 
 
 def compute(now: datetime) -> Dashboard:
