@@ -29,6 +29,7 @@ from kyphoplan.pathway.services import book
 from kyphoplan.plans.services import latest
 from kyphoplan.reminders.models import Reminder, ReminderChannel
 from tests.followup.conftest import SECRET
+from tests.pathway.conftest import fits_the_screen
 from tests.pathway.fixtures import NOW, START, sign_all
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -101,7 +102,7 @@ def test_it_follows_maria_from_her_signed_plan_to_her_12_month_check_in(
     path = _link(maria, TimePoint.BASELINE, ReminderChannel.SMS)
     phone_page.goto(base + path)
     phone_page.get_by_text("¿Cuánto le duele la espalda ahora?").wait_for()
-    assert phone_page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert fits_the_screen(phone_page)
     smallest = phone_page.evaluate("""Math.min(...[...document.querySelectorAll('form label')]
         .map(l => l.getBoundingClientRect().height))""")
     assert smallest >= 44, smallest  # touch targets

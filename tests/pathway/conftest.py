@@ -17,6 +17,12 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
          "device_scale_factor": 2}
 
 
+def fits_the_screen(page: Any) -> bool:
+    """No sideways scrolling. Not window.innerWidth: in a mobile context it grows with the content,
+    so a check against it could never fail."""
+    return bool(page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
+
+
 @pytest.fixture
 def staff_page(chromium: Any, live_server: Any) -> Iterator[Callable[[Any], Any]]:
     """A desktop browser signed in as `user` (password and TOTP are tested elsewhere)."""

@@ -25,6 +25,7 @@ from kyphoplan.reminders import config as reminder_config
 from kyphoplan.reminders.delivery import run_once
 from kyphoplan.reminders.models import Reminder
 from kyphoplan.web.practice import get_practice
+from tests.pathway.conftest import fits_the_screen
 from tests.pathway.fixtures import future_monday
 from tests.pathway.review_page import acknowledge_and_sign
 from tests.reminders.sinks import SmsSink, SmtpSink
@@ -48,11 +49,6 @@ def _shot(page: Any, name: str) -> None:
     folder = os.environ.get("KYPHOPLAN_SCREENSHOTS")
     if folder:
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
-
-
-def _fits_the_screen(page: Any) -> bool:
-    # Not window.innerWidth: in a mobile context it grows with the content, so it could never fail.
-    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
 def test_it_takes_maria_from_a_call_back_to_her_printed_plan(
@@ -101,7 +97,7 @@ def test_it_takes_maria_from_a_call_back_to_her_printed_plan(
     m.get_by_role("button", name="Guardar para después").click()
     m.get_by_text("Guardado.").wait_for()
     _shot(m, "1-intake-phone")
-    assert _fits_the_screen(m)
+    assert fits_the_screen(m)
     m.goto(link)  # later: the same link brings her answers back
     assert m.get_by_label("Medicina 1").input_value() == "Plavix 75 mg once daily"
     m.locator("#id_diabetes_0").check()  # No
@@ -154,7 +150,7 @@ def test_it_takes_maria_from_a_call_back_to_her_printed_plan(
     page_text = m.locator("main").inner_text()
     _shot(m, "4-plan-phone")
     assert "clopidogrel" in page_text and "Traiga sus lentes." in page_text
-    assert _fits_the_screen(m)
+    assert fits_the_screen(m)
     with m.expect_download() as pdf_download:
         m.get_by_role("link", name="Imprimir (PDF)").click()
     pdf = PdfReader(io.BytesIO(Path(pdf_download.value.path()).read_bytes()))

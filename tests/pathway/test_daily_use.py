@@ -28,7 +28,7 @@ from kyphoplan.plans.services import latest
 from kyphoplan.reminders import config as reminder_config
 from kyphoplan.reminders.delivery import run_once
 from kyphoplan.web.practice import get_practice
-from tests.pathway.conftest import PHONE
+from tests.pathway.conftest import PHONE, fits_the_screen
 from tests.pathway.fixtures import future_monday, sign_all
 from tests.spanish_text import spanish_problems
 
@@ -52,11 +52,6 @@ def axe(page: Any) -> list[dict[str, Any]]:
             for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
-def fits(page: Any) -> bool:
-    # Not window.innerWidth: in a mobile context it grows with the content, so it could never fail.
-    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
-
-
 class Visits:
     """Looks at a page the way the issue asks: axe, width at phone size, a screenshot."""
 
@@ -69,7 +64,7 @@ class Visits:
         # template with JavaScript on, elsewhere in the test.
         if javascript and (found := axe(page)):
             self.problems[name] = found
-        if phone and not fits(page):
+        if phone and not fits_the_screen(page):
             self.problems[name + " width"] = page.evaluate("document.documentElement.scrollWidth")
 
     def check(self) -> None:
@@ -276,7 +271,7 @@ def test_it_lets_the_demo_follow_links_from_the_inbox_to_the_sent_intake(
     long_line = "warfarin 5 mg every evening except 2.5 mg on Mondays and Fridays as the clinic said"
     m.get_by_label(f"Medicina {rows + 1}").fill(long_line)
     m.locator(f'.recog[data-for="id_med_{rows}"]').get_by_text("warfarina").wait_for()
-    assert fits(m)
+    assert fits_the_screen(m)
     seen(m, "23-intake-added-line-es-phone", phone=True)
     m.get_by_role("button", name="Revisar mis respuestas y enviar").click()
     m.get_by_role("heading", name="Revise sus respuestas").wait_for()
